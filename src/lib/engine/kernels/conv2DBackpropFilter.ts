@@ -1,0 +1,82 @@
+/**
+ * Conv2DBackpropFilter for the wasm backend: dW of a 2-D convolution, computed as one wasm
+ * (XNNPACK) Conv2D call on transposed tensors.
+ *
+ * With x of shape [B, H, W, C], dy of shape [B, oH, oW, O], stride s, dilation d, top/left pads p:
+ *   dW[i, j, c, o] = sum_{b, y, x} xpad[b, y*s + i*d, x*s + j*d, c] * dy[b, y, x, o]
+ * which is conv2d(x^T, dy^T) with x^T = x transposed to [C, H, W, B] (channels become the batch,
+ * the batch becomes the contracted channel axis), dy^T = dy transposed to [oH, oW, B, O] as the
+ * filter, stride d and dilation s (roles swapped); the result [C, fH', fW', O] is cropped to
+ * [C, fH, fW, O] and transposed to [fH, fW, C, O]. NHWC only; an optional `dilations` attribute
+ * (not passed by tfjs' own conv2d gradient) is honoured, used by robustlens' dilated-conv gradient.
+ *
+ * @example
+ *   registerWasmKernels(); // then tf.grad(w => tf.conv2d(x, w, 1, 'same'))(w) works on wasm
+ */
+import * as tf from '@tensorflow/tfjs';
+import { callKernel, disposeInfos, KernelArgs, pair, WasmBackendLike } from './wasmUtil';
+
+export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropFilterAttrs & { dilations?: number | [number, number] };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+  if (dataFormat != null && dataFormat !== 'NHWC') {
+    throw new Error(`robustlens wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only, got '${dataFormat}'.`);
+  }
+  const dil = pair(attrs.dilations as number | [number, number] | undefined);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dil,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
+  const { dilationHeight: dH, dilationWidth: dW, inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = info;
+  const { inChannels: C, outChannels: O } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  // Rows the forward pass touched: y*s + i*d - top for y < oH, i < fH. Pad the bottom/right so
+  // every such row exists (ceil rounding can reach past the declared padding).
+  const bottom = Math.max(0, (oH - 1) * sH + (fH - 1) * dH + 1 - H - top);
+  const right = Math.max(0, (oW - 1) * sW + (fW - 1) * dW + 1 - W - left);
+
+  const xT = callKernel('Transpose', 'wasm', backend, { x }, { perm: [3, 1, 2, 0] }); // [C, H, W, B]
+  const dyT = callKernel('Transpose', 'wasm', backend, { x: dy }, { perm: [1, 2, 0, 3] }); // [oH, oW, B, O]
+  const conv = callKernel(
+    'Conv2D',
+    'wasm',
+    backend,
+    { x: xT, filter: dyT },
+    {
+      strides: [dH, dW],
+      dilations: [sH, sW],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ] as unknown as tf.NamedAttrMap['pad'],
+      dataFormat: 'NHWC',
+    } as unknown as tf.NamedAttrMap,
+  ); // [C, fH', fW', O] with fH' >= fH
+  disposeInfos(backend, xT, dyT);
+  let cropped = conv;
+  if (conv.shape[1] !== fH || conv.shape[2] !== fW) {
+    cropped = callKernel('Slice', 'wasm', backend, { x: conv }, { begin: [0, 0, 0, 0], size: [C, fH, fW, O] });
+    disposeInfos(backend, conv);
+  }
+  const out = callKernel('Transpose', 'wasm', backend, { x: cropped }, { perm: [1, 2, 0, 3] }); // [fH, fW, C, O]
+  disposeInfos(backend, cropped);
+  return out;
+}
+
+export const conv2DBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilterWasm as unknown as tf.KernelFunc,
+};
