@@ -1,0 +1,85 @@
+/**
+ * The model cache: return <dir>/<name> when a valid saved model with the same config exists,
+ * else train (trainFn), save atomically, and return the new model. A corrupt or partial folder,
+ * or one saved with another config, is reported through `log` and retrained; stale temp folders
+ * from interrupted saves are removed.
+ *
+ * trainFn returns a model, or { model, metrics?, history?, data? } (recorded in the card);
+ * training time is measured here.
+ *
+ * @example
+ *   const { model, card, cached } = await getOrTrain('p4-mlp-eps0', { architecture: 'mlp', hidden: [32], epochs: 20, seed: 0 },
+ *     async () => { const m = mlp({...}); const r = await fit(m, data, {...}); return { model: m, history: r.history }; });
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkOptions } from '../engine';
+import { ModelCard } from './card';
+import { checkName, modelsDir } from './modelsDir';
+import { cleanStale, saveModel } from './saveModel';
+import { CardMismatchError, loadModel } from './loadModel';
+
+export type TrainResult =
+  | tf.LayersModel
+  | { model: tf.LayersModel; metrics?: Record<string, unknown>; history?: unknown; data?: unknown };
+
+export interface GetOrTrainOptions {
+  dir?: string;
+  /** Where reports go (corrupt folder, config change). Default console.warn. */
+  log?: (message: string) => void;
+  architecture?: string;
+  /** Description of the training data, stored in the card (if trainFn does not give one). */
+  data?: unknown;
+  /** Always retrain, replacing any saved model. Default false. */
+  force?: boolean;
+}
+
+export interface GetOrTrainResult {
+  model: tf.LayersModel;
+  card: ModelCard;
+  /** True when the model came from disk. */
+  cached: boolean;
+}
+
+export async function getOrTrain(
+  name: string,
+  config: unknown,
+  trainFn: () => TrainResult | Promise<TrainResult>,
+  options: GetOrTrainOptions = {},
+): Promise<GetOrTrainResult> {
+  checkOptions('getOrTrain', options, ['dir', 'log', 'architecture', 'data', 'force']);
+  checkName('getOrTrain', name);
+  if (config === undefined) throw new Error('getOrTrain: config is required (it identifies the model)');
+  if (typeof trainFn !== 'function') throw new Error('getOrTrain: trainFn must be a function returning the trained model');
+  const root = options.dir ?? modelsDir();
+  const log = options.log ?? ((m: string) => console.warn(m));
+  for (const p of cleanStale(root, name)) log(`getOrTrain: removed stale temp folder ${p} (an interrupted save)`);
+  const dir = path.join(root, name);
+  if (fs.existsSync(dir) && !options.force) {
+    try {
+      const { model, card } = await loadModel(name, { dir: root, config });
+      return { model, card, cached: true };
+    } catch (e) {
+      if (e instanceof CardMismatchError) log(`getOrTrain: saved "${name}" was trained with another config (${e.differences.join('; ')}); retraining.`);
+      else log(`getOrTrain: saved "${name}" is unusable (${(e as Error).message}); retraining.`);
+    }
+  }
+  const t0 = Date.now();
+  const result = await trainFn();
+  const seconds = (Date.now() - t0) / 1000;
+  const isModel = (r: TrainResult): r is tf.LayersModel => r instanceof tf.LayersModel;
+  const model = isModel(result) ? result : result?.model;
+  if (!(model instanceof tf.LayersModel)) throw new Error('getOrTrain: trainFn must return a tf.LayersModel or { model, ... }');
+  const extra: { metrics?: Record<string, unknown>; history?: unknown; data?: unknown } = isModel(result) ? {} : result;
+  const card = await saveModel(model, name, {
+    dir: root,
+    config,
+    architecture: options.architecture,
+    data: extra.data ?? options.data,
+    metrics: extra.metrics,
+    history: extra.history,
+    trainingSeconds: seconds,
+  });
+  return { model, card, cached: false };
+}

@@ -1,0 +1,28 @@
+/**
+ * models: architectures (seeded, width-configurable), custom layers, views on intermediate layers,
+ * save/load in the TensorFlow.js format with a model card, and the train-once cache.
+ */
+export { mlp } from './mlp';
+export type { MlpOptions } from './mlp';
+export { smallCnn } from './smallCnn';
+export type { SmallCnnOptions } from './smallCnn';
+export { resNetSmall } from './resNetSmall';
+export type { ResNetSmallOptions } from './resNetSmall';
+export { merCnn, splitMer, emotionsView, MER_HEADS } from './merCnn';
+export type { MerCnnOptions, MerHead } from './merCnn';
+export { singingVoiceCnn } from './singingVoiceCnn';
+export type { SingingVoiceCnnOptions } from './singingVoiceCnn';
+export { layerView } from './layerView';
+export { ZeroMeanConv2D } from './ZeroMeanConv2D';
+export { SeededDropout } from './SeededDropout';
+export { kernelInit, scaled } from './init';
+export { fsHandler } from './fsHandler';
+export { modelsDir } from './modelsDir';
+export { saveModel, cleanStale } from './saveModel';
+export type { SaveModelOptions } from './saveModel';
+export { loadModel, CardMismatchError } from './loadModel';
+export type { LoadModelOptions } from './loadModel';
+export { getOrTrain } from './getOrTrain';
+export type { GetOrTrainOptions, GetOrTrainResult, TrainResult } from './getOrTrain';
+export { readCard, configDiff, stableStringify } from './card';
+export type { ModelCard } from './card';

@@ -1,0 +1,61 @@
+/**
+ * P2's singing voice detector: the zero-mean-convolution CNN of Schlueter & Lehner (2018; used by
+ * Praher et al. 2021, arXiv 2107.09045), on 115 frames x 80 log-mel bands.
+ *   zero-mean conv3x3 (64), conv3x3 (32), maxpool3, conv3x3 (128), conv3x3 (64), maxpool3,
+ *   dropout 0.5, dense 256, dropout 0.5, dense 64, dropout 0.5, dense 1 'logit', sigmoid 'prob'.
+ * Convs are 'valid', activations leaky ReLU (slope 0.01), as in Schlueter's ISMIR 2015 network.
+ * The first layer's filters are zero-mean (ZeroMeanConv2D), so adding a constant to the log-mel
+ * input (a gain change) does not change the output.
+ *
+ * Output: P(singing) in [0, 1] (threshold 0.51 in P2). For logits, use layerView(model, 'logit').
+ *
+ * @example
+ *   const m = singingVoiceCnn({ width: 0.25, seed: 3 });  // input [115, 80, 1]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkOptions } from '../engine';
+import { checkShape, kernelInit, scaled } from './init';
+import { ZeroMeanConv2D } from './ZeroMeanConv2D';
+import { SeededDropout } from './SeededDropout';
+
+export interface SingingVoiceCnnOptions {
+  /** [frames, melBands, 1]. Default [115, 80, 1]. */
+  inputShape?: number[];
+  /** Multiplier on conv channels [64, 32, 128, 64] and dense units [256, 64]. Default 1. */
+  width?: number;
+  dropout?: number;
+  /** Zero-mean first layer (the paper's point); false gives the plain baseline. Default true. */
+  zeroMean?: boolean;
+  seed?: number;
+  name?: string;
+}
+
+export function singingVoiceCnn(options: SingingVoiceCnnOptions = {}): tf.LayersModel {
+  checkOptions('singingVoiceCnn', options, ['inputShape', 'width', 'dropout', 'zeroMean', 'seed', 'name']);
+  const { inputShape = [115, 80, 1], width = 1, dropout = 0.5, zeroMean = true, seed = 0, name = 'singingVoiceCnn' } = options;
+  checkShape('singingVoiceCnn', inputShape, 3);
+  type S = tf.SymbolicTensor;
+  const lrelu = (x: S, n: string) => tf.layers.leakyReLU({ alpha: 0.01, name: `${n}_lrelu` }).apply(x) as S;
+  const conv = (x: S, f: number, n: string) =>
+    lrelu(tf.layers.conv2d({ filters: scaled(f, width), kernelSize: 3, padding: 'valid', kernelInitializer: kernelInit(seed, n), name: n }).apply(x) as S, n);
+  const input = tf.input({ shape: inputShape, name: 'input' });
+  const first = zeroMean
+    ? new ZeroMeanConv2D({ filters: scaled(64, width), kernelSize: 3, padding: 'valid', seed, name: 'conv1' })
+    : tf.layers.conv2d({ filters: scaled(64, width), kernelSize: 3, padding: 'valid', kernelInitializer: kernelInit(seed, 'conv1'), name: 'conv1' });
+  let h: S = lrelu(first.apply(input) as S, 'conv1');
+  h = conv(h, 32, 'conv2');
+  h = tf.layers.maxPooling2d({ poolSize: 3, strides: 3, name: 'pool1' }).apply(h) as S;
+  h = conv(h, 128, 'conv3');
+  h = conv(h, 64, 'conv4');
+  h = tf.layers.maxPooling2d({ poolSize: 3, strides: 3, name: 'pool2' }).apply(h) as S;
+  h = tf.layers.flatten({ name: 'flatten' }).apply(h) as S;
+  [256, 64].forEach((u, i) => {
+    const n = `dense${i + 1}`;
+    h = new SeededDropout({ rate: dropout, seed, name: `drop${i + 1}` }).apply(h) as S;
+    h = lrelu(tf.layers.dense({ units: scaled(u, width), kernelInitializer: kernelInit(seed, n), name: n }).apply(h) as S, n);
+  });
+  h = new SeededDropout({ rate: dropout, seed, name: 'drop3' }).apply(h) as S;
+  const logit = tf.layers.dense({ units: 1, kernelInitializer: kernelInit(seed, 'logit', 'glorot'), name: 'logit' }).apply(h) as S;
+  const prob = tf.layers.activation({ activation: 'sigmoid', name: 'prob' }).apply(logit) as S;
+  return tf.model({ inputs: input, outputs: prob, name });
+}
