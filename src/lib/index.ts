@@ -6,5 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as engine from './engine';
+import * as report from './report';
+import * as papers from './papers';
 
-export { tf, engine };
+export { tf, engine, report, papers };

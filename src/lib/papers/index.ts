@@ -1,0 +1,2 @@
+export { scale, byScale, SCALES } from './scale';
+export type { Scale } from './scale';

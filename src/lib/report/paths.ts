@@ -1,0 +1,35 @@
+/** Where the report layer writes: figures/ (figures and result tables) of the project. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The project root: the folder holding package.json above the compiled (or source) library. */
+export function projectRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src', 'lib'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+/** Output folder for figures and CSV tables: ROBUSTLENS_FIGURES or <project>/figures. Created on demand. */
+export function figuresDir(): string {
+  const dir = process.env.ROBUSTLENS_FIGURES ? path.resolve(process.env.ROBUSTLENS_FIGURES) : path.join(projectRoot(), 'figures');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Check a file stem: letters, digits, '-', '_' and '.' only, so outputs land where expected. */
+export function checkName(name: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) {
+    throw new Error(`report: output name "${name}" must use only letters, digits, '-', '_' and '.' (it becomes a file name).`);
+  }
+  return name;
+}
+
+/** Write a file atomically: write a temp file beside it, then rename. */
+export function writeAtomic(file: string, content: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
