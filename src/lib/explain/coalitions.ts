@@ -1,0 +1,168 @@
+/**
+ * Segment plumbing shared by LIME and KernelSHAP: segmentations, the "off" replacement, batched
+ * evaluation of the model on binary segment masks (coalitions), and painting segment values
+ * back onto x's shape.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { assertFinite, ModelFn } from '../engine';
+import { forwardTargets, sameShape } from './common';
+
+/**
+ * A segmentation: one Int32Array label (0..S-1) per element of an example, or per element of its
+ * leading dimensions (then shared by the trailing ones, e.g. all channels of a pixel). One array
+ * for all examples, or one per example.
+ */
+export type Segments = Int32Array | Int32Array[];
+
+/** The value of a switched-off segment: a number, 'mean' (the example's mean), or a baseline tensor. */
+export type Off = number | 'mean' | tf.Tensor;
+
+export interface ExampleSegments {
+  labels: Int32Array;
+  /** Number of segments S = max label + 1. */
+  nSegments: number;
+  /** Mask shape of one sample ([...leading dims, 1, ...]). */
+  maskShape: number[];
+}
+
+export function resolveSegments(where: string, segments: Segments | undefined, x: tf.Tensor): ExampleSegments[] {
+  const B = x.shape[0];
+  const shape = x.shape.slice(1);
+  if (segments === undefined) throw new Error(`${where}: option "segments" is required (Int32Array labels, e.g. imageGrid(...)).`);
+  const list = segments instanceof Int32Array ? new Array<Int32Array>(B).fill(segments) : segments;
+  if (!Array.isArray(list) || list.length !== B || !list.every((s) => s instanceof Int32Array)) {
+    throw new Error(`${where}: segments must be an Int32Array or one Int32Array per example (${B}).`);
+  }
+  return list.map((labels) => {
+    let lead = -1;
+    let p = 1;
+    for (let d = 0; d <= shape.length; d++) {
+      if (p === labels.length) {
+        lead = d;
+        break;
+      }
+      p *= shape[d] ?? 1;
+    }
+    if (lead < 0) {
+      throw new Error(
+        `${where}: segments has ${labels.length} labels; expected one per element of an example [${shape}] ` +
+          `or of its leading dimensions.`,
+      );
+    }
+    let max = -1;
+    for (const v of labels) {
+      if (v < 0) throw new Error(`${where}: segment labels must be >= 0; got ${v}.`);
+      if (v > max) max = v;
+    }
+    return { labels, nSegments: max + 1, maskShape: shape.map((s, d) => (d < lead ? s : 1)) };
+  });
+}
+
+/** The off input for every example, shaped like x (caller disposes). */
+export function resolveOff(where: string, x: tf.Tensor, off: Off): tf.Tensor {
+  if (off === 'mean') {
+    // P2 / audioLIME: a switched-off component takes the excerpt's mean value
+    return tf.tidy(() => tf.broadcastTo(x.reshape([x.shape[0], -1]).mean(1).reshape([x.shape[0], ...x.shape.slice(1).map(() => 1)]), x.shape));
+  }
+  if (typeof off === 'number') {
+    if (!Number.isFinite(off)) throw new Error(`${where}: off must be finite; got ${off}.`);
+    return tf.fill(x.shape, off);
+  }
+  if (off instanceof tf.Tensor) {
+    if (sameShape(off.shape, x.shape)) {
+      assertFinite(where, off, 'off');
+      return off.clone();
+    }
+    if (sameShape(off.shape, x.shape.slice(1))) {
+      assertFinite(where, off, 'off');
+      return tf.tidy(() => tf.broadcastTo(off.expandDims(0), x.shape));
+    }
+    throw new Error(`${where}: off shape [${off.shape}] does not match x [${x.shape}] (or one example [${x.shape.slice(1)}]).`);
+  }
+  throw new Error(`${where}: off must be a number, 'mean' or a tf.Tensor; got ${String(off)}.`);
+}
+
+/**
+ * f(x_z)[target] for N binary samples z (row-major Uint8Array N x S) of one example:
+ *   x_z = off + (x - off) * z[label(element)]
+ * evaluated in batches of batchSize rows; memory stays at about batchSize copies of x.
+ */
+export async function evaluateCoalitions(
+  fn: ModelFn,
+  xi: tf.Tensor,
+  offi: tf.Tensor,
+  seg: ExampleSegments,
+  Z: Uint8Array,
+  N: number,
+  target: number,
+  batchSize: number,
+): Promise<Float32Array> {
+  const S = seg.nSegments;
+  const shape = xi.shape.slice(1);
+  const out = new Float32Array(N);
+  const labels = tf.tensor1d(seg.labels, 'int32');
+  const diff = tf.sub(xi, offi);
+  try {
+    for (let i = 0; i < N; i += batchSize) {
+      const k = Math.min(batchSize, N - i);
+      const zf = new Float32Array(k * S);
+      for (let j = 0; j < k * S; j++) zf[j] = Z[i * S + j];
+      const rows = tf.tidy(() => {
+        const mask = tf.gather(tf.tensor2d(zf, [k, S]), labels, 1).reshape([k, ...seg.maskShape]);
+        return offi.add(diff.mul(mask)).reshape([k, ...shape]);
+      });
+      const f = await forwardTargets(fn, rows, new Array<number>(k).fill(target), k);
+      rows.dispose();
+      out.set(f, i);
+    }
+  } finally {
+    labels.dispose();
+    diff.dispose();
+  }
+  return out;
+}
+
+/** Segment values painted onto one example's elements (trailing dims repeated). */
+export function paint(values: ArrayLike<number>, seg: ExampleSegments, size: number): Float32Array {
+  const out = new Float32Array(size);
+  const L = seg.labels.length;
+  const rep = size / L;
+  for (let e = 0; e < L; e++) {
+    const v = values[seg.labels[e]];
+    for (let r = 0; r < rep; r++) out[e * rep + r] = v;
+  }
+  return out;
+}
+
+/** Solve A b = y for a symmetric positive (semi)definite A (n x n, row-major) by Gaussian elimination with pivoting. */
+export function solve(where: string, A: Float64Array, y: Float64Array, n: number): Float64Array {
+  const M = Float64Array.from(A);
+  const b = Float64Array.from(y);
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(M[i * n + i]));
+  const tol = 1e-12 * Math.max(scale, 1e-300);
+  for (let col = 0; col < n; col++) {
+    let piv = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(M[r * n + col]) > Math.abs(M[piv * n + col])) piv = r;
+    if (Math.abs(M[piv * n + col]) <= tol) {
+      throw new Error(`${where}: the regression is singular (too few distinct samples for ${n} segments); raise nSamples.`);
+    }
+    if (piv !== col) {
+      for (let c = 0; c < n; c++) [M[col * n + c], M[piv * n + c]] = [M[piv * n + c], M[col * n + c]];
+      [b[col], b[piv]] = [b[piv], b[col]];
+    }
+    for (let r = col + 1; r < n; r++) {
+      const f = M[r * n + col] / M[col * n + col];
+      if (f === 0) continue;
+      for (let c = col; c < n; c++) M[r * n + c] -= f * M[col * n + c];
+      b[r] -= f * b[col];
+    }
+  }
+  const x = new Float64Array(n);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = b[r];
+    for (let c = r + 1; c < n; c++) s -= M[r * n + c] * x[c];
+    x[r] = s / M[r * n + r];
+  }
+  return x;
+}

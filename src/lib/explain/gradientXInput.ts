@@ -1,0 +1,35 @@
+/**
+ * Gradient times input: the elementwise product of the input gradient and the input.
+ *
+ * Shrikumar et al. (2016), "Not Just a Black Box" (arXiv 1605.01713); equals IG with a zero
+ * baseline for a linear model.
+ *   A(x) = x * d f_target(x) / dx
+ *
+ * @example
+ *   const { map } = await gradientXInput(model, x, { target: 0 });
+ */
+import * as tf from '@tensorflow/tfjs';
+import { asFn, Model } from '../engine';
+import { Attribution, checkInput, checkMethodOptions, DEFAULT_BATCH, positiveInt, targetsFor, TargetOptions } from './common';
+import { batchedGrad } from './saliency';
+
+export interface GradientXInputOptions extends TargetOptions {
+  /** Rows per backward pass (default 64). */
+  batchSize?: number;
+}
+
+const KNOWN = ['target', 'batchSize'] as const;
+
+export async function gradientXInput(model: Model, x: tf.Tensor, options: GradientXInputOptions): Promise<Attribution> {
+  const where = 'gradientXInput';
+  checkMethodOptions(where, options, KNOWN);
+  checkInput(where, x);
+  const { batchSize = DEFAULT_BATCH } = options;
+  positiveInt(where, 'batchSize', batchSize);
+  const fn = asFn(model);
+  const targets = targetsFor(where, fn, x, options.target);
+  const g = batchedGrad(fn, x, targets, batchSize);
+  const map = tf.mul(g, x);
+  g.dispose();
+  return { map };
+}
