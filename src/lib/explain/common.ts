@@ -119,7 +119,8 @@ export function positiveInt(where: string, name: string, v: number): number {
 
 /** Rows of the target column: y[i, targets[i]] for a [rows, outputs] tensor. */
 export function pickTargets(y2d: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
-  return tf.sum(tf.mul(y2d, tf.oneHot(targets, y2d.shape[1])), 1) as tf.Tensor1D;
+  const mask = tf.equal(tf.range(0, y2d.shape[1], 1, 'int32').expandDims(0), targets.expandDims(1));
+  return tf.sum(tf.mul(y2d, mask.toFloat()), 1) as tf.Tensor1D;
 }
 
 /** Gradient of sum_i f(x)[i, targets[i]] with respect to x (one backward pass, call inside tidy). */

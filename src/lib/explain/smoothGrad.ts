@@ -63,34 +63,39 @@ export function smoothGrad<O extends TargetOptions>(
     const perCall = Math.max(1, Math.min(n, Math.floor(batchSize / B)));
     let acc = tf.zerosLike(x);
     let gapSum: number[] | null = null;
-    for (let done = 0; done < n; done += perCall) {
-      const k = Math.min(perCall, n - done);
-      // eps_k ~ N(0, sigma_i^2), one draw per element, copies stacked along the batch axis
-      const noise = rng.normals(k * B * D);
-      for (let c = 0; c < k; c++) for (let i = 0; i < B; i++) {
-        const off = (c * B + i) * D;
-        for (let j = 0; j < D; j++) noise[off + j] *= sds[i];
+    try {
+      for (let done = 0; done < n; done += perCall) {
+        const k = Math.min(perCall, n - done);
+        // eps_k ~ N(0, sigma_i^2), one draw per element, copies stacked along the batch axis
+        const noise = rng.normals(k * B * D);
+        for (let c = 0; c < k; c++) for (let i = 0; i < B; i++) {
+          const off = (c * B + i) * D;
+          for (let j = 0; j < D; j++) noise[off + j] *= sds[i];
+        }
+        const xs = tf.tidy(() => tf.tile(x, [k, ...rest.map(() => 1)]).add(tf.tensor(noise, [k * B, ...rest])));
+        const tiled = tileOptions(methodOptions, x, k);
+        let res: Attribution;
+        try {
+          res = await method(model, xs, tiled.options);
+        } finally {
+          xs.dispose();
+          tiled.dispose();
+        }
+        const next = tf.tidy(() => {
+          const m = res.map.reshape([k, B, ...rest]);
+          return acc.add((squared ? m.square() : m).sum(0));
+        });
+        res.map.dispose();
+        acc.dispose();
+        acc = next;
+        if (res.gap) {
+          gapSum = gapSum ?? new Array<number>(B).fill(0);
+          for (let r = 0; r < res.gap.length; r++) gapSum[r % B] += res.gap[r];
+        }
       }
-      const xs = tf.tidy(() => tf.tile(x, [k, ...rest.map(() => 1)]).add(tf.tensor(noise, [k * B, ...rest])));
-      const tiled = tileOptions(methodOptions, x, k);
-      let res: Attribution;
-      try {
-        res = await method(model, xs, tiled.options);
-      } finally {
-        xs.dispose();
-        tiled.dispose();
-      }
-      const next = tf.tidy(() => {
-        const m = res.map.reshape([k, B, ...rest]);
-        return acc.add((squared ? m.square() : m).sum(0));
-      });
-      res.map.dispose();
+    } catch (e) {
       acc.dispose();
-      acc = next;
-      if (res.gap) {
-        gapSum = gapSum ?? new Array<number>(B).fill(0);
-        for (let r = 0; r < res.gap.length; r++) gapSum[r % B] += res.gap[r];
-      }
+      throw e;
     }
     const map = tf.div(acc, n);
     acc.dispose();
