@@ -16,6 +16,9 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
+import { avgPoolGradient } from './kernels/avgPoolGradient';
+import { maxPoolGradient, maxPoolFirstMaxGrad, MAX_POOL_GRAD_KERNEL, MAX_POOL_GRAD_BACKENDS } from './kernels/maxPoolGradient';
+import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGradient';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -47,4 +50,13 @@ let gradientsFixed = false;
 export function registerGradientFixes(): void {
   if (gradientsFixed) return;
   gradientsFixed = true;
+  for (const backendName of MAX_POOL_GRAD_BACKENDS) {
+    if (tf.getKernel(MAX_POOL_GRAD_KERNEL, backendName) == null) {
+      tf.registerKernel({ kernelName: MAX_POOL_GRAD_KERNEL, backendName, kernelFunc: maxPoolFirstMaxGrad as unknown as tf.KernelFunc });
+    }
+  }
+  for (const config of GRADIENT_FIXES) tf.registerGradient(config);
 }
+
+/** The corrected gradient configs (registered for every backend: gradients are per kernel name). */
+export const GRADIENT_FIXES: readonly tf.GradConfig[] = [avgPoolGradient, maxPoolGradient, resizeNearestNeighborGradient];
