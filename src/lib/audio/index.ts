@@ -1,3 +1,37 @@
-/** Audio front-end: WAV I/O, resampling, STFT, spectrograms (reference JS and differentiable tfjs), synthetic audio. */
+/** Audio front-end: WAV I/O, resampling, STFT, spectrograms (reference JS and differentiable tfjs), inversion, synthetic audio with planted truth. */
 export { readWav, writeWav, toMono } from './wav';
 export type { WavAudio, WriteWavOptions } from './wav';
+export type { Mat } from './mat';
+export { fft, isPowerOfTwo } from './fft';
+export { makeWindow, WINDOW_NAMES } from './makeWindow';
+export type { WindowName } from './makeWindow';
+export { frameSignal, frameCount } from './frameSignal';
+export type { FrameOptions } from './frameSignal';
+export { stft, magnitude } from './stft';
+export type { StftOptions, Complex } from './stft';
+export { istft } from './istft';
+export type { IstftOptions } from './istft';
+export { resample } from './resample';
+export type { ResampleOptions } from './resample';
+export { logFilterbank } from './logFilterbank';
+export type { Filterbank, LogFilterbankOptions } from './logFilterbank';
+export { melFilterbank } from './melFilterbank';
+export type { MelFilterbankOptions } from './melFilterbank';
+export { spectrogramConfig } from './spectrogramConfig';
+export type { SpectrogramConfig, SpectrogramKind, SpectrogramOptions } from './spectrogramConfig';
+export { logFilteredSpectrogram, melSpectrogram, spectrogramFromConfig } from './spectrogram';
+export { makeSpectrogram } from './makeSpectrogram';
+export type { DifferentiableSpectrogram } from './makeSpectrogram';
+export { fitStandardizer, applyStandardizer } from './standardizer';
+export type { Standardizer } from './standardizer';
+export { frameFeatures, FRAME_FEATURES } from './frameFeatures';
+export type { FrameFeature, FrameFeaturesOptions, FeatureTable } from './frameFeatures';
+export { snrDb, snrDbBatch } from './snrDb';
+export { griffinLim } from './griffinLim';
+export type { GriffinLimOptions } from './griffinLim';
+export { invertSpectrogram, spectrogramToMagnitude, filterbankPinv } from './invertSpectrogram';
+export type { InvertSpectrogramOptions } from './invertSpectrogram';
+export { synthMidLevelMusic, MID_LEVEL_NAMES, EMOTION_NAMES, EMOTION_WEIGHTS } from './synthMidLevelMusic';
+export type { SynthMidLevelOptions, SynthMidLevelData } from './synthMidLevelMusic';
+export { synthSingingMix } from './synthSingingMix';
+export type { SynthSingingOptions, SynthSingingData } from './synthSingingMix';
