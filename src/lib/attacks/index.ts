@@ -1,0 +1,26 @@
+/**
+ * Adversarial attacks: one shape for all, (model, x, y, options) => Promise<AttackResult>
+ * (conventions #1, #2). Norms, projection, success checking and budget sweeps are shared.
+ */
+export type { AttackResult, Attack, Labels, Range, LossName, LossFn, LossSpec, SuccessFn } from './types';
+export { linf, l2, resolveNorm } from './norms';
+export type { Norm } from './norms';
+export { perExampleLoss } from './losses';
+export { isAdversarial } from './isAdversarial';
+export type { IsAdversarialOptions } from './isAdversarial';
+export { perturbationSizes } from './common';
+export { snrEps } from './snrEps';
+export { pgd } from './pgd';
+export type { PgdOptions, PgdResult } from './pgd';
+export { fgsm } from './fgsm';
+export type { FgsmOptions } from './fgsm';
+export { sweep } from './sweep';
+export type { SweepResult } from './sweep';
+export { cwL2 } from './cwL2';
+export type { CwL2Options, CwL2Result } from './cwL2';
+export { regressionAttack, rowPearson } from './regressionAttack';
+export type { RegressionAttackOptions, RegressionAttackResult } from './regressionAttack';
+export { flipAttack } from './flipAttack';
+export type { FlipAttackOptions, FlipAttackResult } from './flipAttack';
+export { boundarySearch, BOUNDARY_EPSILONS } from './boundarySearch';
+export type { BoundarySearchOptions, BoundarySearchResult } from './boundarySearch';
