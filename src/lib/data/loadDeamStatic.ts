@@ -7,6 +7,13 @@
  * std_arousal, mean_valence, std_valence). Files are looked up in `dir` (default data/deam) and its
  * subfolders (the official archive nests them), clips as audio/{song_id}.wav.
  *
+ * CAUTION, a quirk of the published files (checked by tests/data/music.test.ts): for 738 of the 744
+ * songs in both, the averaged file's valence_mean equals static_annotations.csv's mean_arousal and
+ * vice versa (to rounding): one of the two headers has valence and arousal swapped. Genre means
+ * suggest the 2013 file is the right one (with it, Classical has the lowest and Rock the highest
+ * arousal; with the averaged file's header, Classical would have the lowest valence). The loader
+ * returns what each header says; weigh this before drawing conclusions from valence vs arousal.
+ *
  * @example
  *   const d = loadDeamStatic(); d.songIds[0], d.valence[0], d.clips // [{ songId: 2, path: '.../audio/2.wav' }, ...]
  */
