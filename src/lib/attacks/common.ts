@@ -198,8 +198,9 @@ export class Adam {
     });
     this.m?.dispose();
     this.v?.dispose();
-    this.m = m;
-    this.v = v;
+    // the state outlives any tidy the caller runs step() in
+    this.m = tf.keep(m);
+    this.v = tf.keep(v);
     return upd;
   }
 

@@ -121,7 +121,7 @@ function chunk(plan: Plan, x: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor) {
       delta = nDelta;
       active = nActive;
       iters = nIters;
-      if ((t + 1) % plan.checkEvery === 0 && !active.any().dataSync()[0]) break;
+      if ((t + 1) % plan.checkEvery === 0 && !tf.tidy(() => active.any().dataSync()[0])) break;
     }
     const xAdv = x.add(delta);
     const frac = tf.tidy(() => {
