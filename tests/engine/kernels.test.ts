@@ -289,7 +289,7 @@ test('the small CNN trains with variableGrads + Adam: loss after 30 steps well b
   for (let i = 0; i < 30; i++) {
     tf.tidy(() => {
       const { grads } = tf.variableGrads(lossFn);
-      opt.applyGradients(grads);
+      (opt as tf.Optimizer).applyGradients(grads);
     });
   }
   const final = tf.tidy(() => lossFn().dataSync()[0]);
