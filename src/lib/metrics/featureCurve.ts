@@ -105,7 +105,8 @@ export function featureCurve(
           );
           const bad = targets.slice(i0, i0 + g).find((t) => t >= prob.shape[1]);
           if (bad !== undefined) throw new Error(`${where}: target ${bad} is out of range for a model with ${prob.shape[1]} output(s).`);
-          return tf.sum(tf.mul(prob, tf.oneHot(tIdx, prob.shape[1])), 1).reshape([g, steps + 1]);
+          const picked = prob.shape[1] === 1 ? prob : tf.sum(tf.mul(prob, tf.oneHot(tIdx, prob.shape[1])), 1);
+          return picked.reshape([g, steps + 1]);
         });
         const s = scores.arraySync() as number[][];
         scores.dispose();
