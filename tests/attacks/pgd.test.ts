@@ -192,3 +192,41 @@ test('clear errors: unknown option, model/x shape mismatch, y out of range, NaN 
   await assert.rejects(pgd(m.fn, x, [0, 1], { eps: 0.1, norm: 'l1' as 'l2' }), /unknown norm/);
   tf.dispose([x, x5, xn, badMask, x2]);
 });
+
+test('PGD takes a tf.LayersModel (conv net) and raises its loss inside the budget', async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+  const x = tf.tidy(() => tf.randomUniform([4, 6, 6, 1], 0, 1, 'float32', 7));
+  const y = [0, 1, 2, 0];
+  const clean = tf.tidy(() => Array.from(tf.logSoftmax(model.predict(x) as tf.Tensor).mul(tf.oneHot(tf.tensor1d(y, 'int32'), 3)).sum(1).neg().dataSync()));
+  const r = await noLeak(async () => {
+    const r = await pgd(model, x, y, { eps: 0.1, steps: 5, seed: 0 });
+    r.xAdv.dispose();
+    return r;
+  });
+  r.loss.forEach((l, i) => assert.ok(l > clean[i], `loss ${clean[i]} -> ${l}`));
+  r.linf.forEach((v) => assert.ok(v <= 0.1 + 1e-6));
+  model.dispose();
+  x.dispose();
+});
+
+test('custom loss and success functions', async () => {
+  const m = linear2(W, B);
+  const xs = pointsAt(W, B, [0.1, 0.2], [0.5, 0.5, 0.5, 0.5]);
+  const x = tf.tensor2d(xs);
+  // lower the class-1 logit (a margin loss) and call it a success once it is below -0.05
+  const loss = (out: tf.Tensor) => out.slice([0, 1], [-1, 1]).reshape([-1]).neg();
+  const success = (out: tf.Tensor) => out.slice([0, 1], [-1, 1]).reshape([-1]).less(-0.05);
+  const r = await pgd(m.fn, x, [1, 1], { eps: 0.2, norm: 'l2', steps: 10, randomStart: false, loss, success, range: null });
+  const z = m.margin(r.xAdv.arraySync() as number[][]);
+  r.success.forEach((s, i) => assert.equal(s, z[i] < -0.05));
+  assert.deepEqual(r.success, [true, false], 'an L2 step of 0.2 lowers the margin by 0.2 ||w||: only the point at distance 0.1 gets below -0.05');
+  r.loss.forEach((l, i) => assert.ok(Math.abs(l + z[i]) < 1e-5, 'loss reported is the custom loss'));
+  await assert.rejects(pgd(m.fn, x, [1, 1], { eps: 0.1, loss: () => tf.scalar(1) }), /one value per example/);
+  tf.dispose([x, r.xAdv]);
+});
