@@ -1,0 +1,2 @@
+/** Paper module: configuration per scale and the composite steps only this paper needs. */
+export {};
