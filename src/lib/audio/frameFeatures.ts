@@ -5,6 +5,7 @@
  *   spectralCentroid = sum_k k |X_k| / sum_k |X_k|  (in bins; multiply by sr / frameSize for Hz)
  *   spectralFlatness = geomean |X|^2 / mean |X|^2,  rms = sqrt(mean x^2),  zcr = # sign changes
  *   mfcc = DCT(log mel energies) (meyda's mel bank), chroma = 12 pitch-class energies
+ *   spectralFlux = sum_k max(0, |X_t,k| - |X_t-1,k|)  (computed here: meyda 5.6's own is broken; 0 on frame 0)
  *
  * Frames start at sample 0 (no centring), hop between frames; meyda applies its window (Hann).
  * Non-finite values (e.g. the centroid or chroma of a silent frame) are reported as 0.
@@ -69,11 +70,20 @@ export function frameFeatures(x: Float32Array, options: FrameFeaturesOptions = {
   const frames = 1 + Math.floor((x.length - frameSize) / hop);
   const rows: number[][] = [];
   let columns: string[] | null = null;
-  let prev: Float32Array | undefined;
+  const wantFlux = features.includes('spectralFlux');
+  const request = features.filter((f) => f !== 'spectralFlux') as string[];
+  if (wantFlux) request.push('amplitudeSpectrum');
+  let prevAmp: Float32Array | null = null;
   for (let t = 0; t < frames; t++) {
     const buf = x.slice(t * hop, t * hop + frameSize);
-    const r = Meyda.extract(features as never, buf, prev) as Record<string, unknown>;
-    prev = buf;
+    const r = Meyda.extract(request as never, buf) as Record<string, unknown>;
+    if (wantFlux) {
+      const amp = Float32Array.from(r.amplitudeSpectrum as ArrayLike<number>);
+      let sf = 0;
+      if (prevAmp) for (let k = 0; k < amp.length; k++) sf += Math.max(0, amp[k] - prevAmp[k]);
+      r.spectralFlux = sf;
+      prevAmp = amp;
+    }
     const row: number[] = [];
     const names: string[] = [];
     for (const f of features) {

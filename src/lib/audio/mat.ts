@@ -9,11 +9,21 @@ export function zerosMat(rows: number, cols: number): Mat {
   return { data: new Float32Array(rows * cols), shape: [rows, cols] };
 }
 
-/** a [m, k] x b [k, n] -> [m, n], accumulated in float64. */
+/** a [m, k] x b [k, n] -> [m, n], accumulated in float64; b's zeros are skipped (filterbanks are sparse). */
 export function matmul(a: Mat, b: Mat): Mat {
   const [m, k] = a.shape;
   const [k2, n] = b.shape;
   if (k !== k2) throw new Error(`matmul: inner sizes differ (${a.shape} x ${b.shape}).`);
+  // b in compressed-row form
+  const start = new Int32Array(k + 1);
+  const cols: number[] = [], vals: number[] = [];
+  for (let p = 0; p < k; p++) {
+    for (let j = 0; j < n; j++) {
+      const v = b.data[p * n + j];
+      if (v !== 0) { cols.push(j); vals.push(v); }
+    }
+    start[p + 1] = cols.length;
+  }
   const out = new Float32Array(m * n);
   const acc = new Float64Array(n);
   for (let i = 0; i < m; i++) {
@@ -21,8 +31,7 @@ export function matmul(a: Mat, b: Mat): Mat {
     for (let p = 0; p < k; p++) {
       const v = a.data[i * k + p];
       if (v === 0) continue;
-      const row = p * n;
-      for (let j = 0; j < n; j++) acc[j] += v * b.data[row + j];
+      for (let q = start[p]; q < start[p + 1]; q++) acc[cols[q]] += v * vals[q];
     }
     out.set(acc, i * n);
   }
