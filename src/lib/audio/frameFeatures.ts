@@ -7,7 +7,8 @@
  *   mfcc = DCT(log mel energies) (meyda's mel bank), chroma = 12 pitch-class energies
  *   spectralFlux = sum_k max(0, |X_t,k| - |X_t-1,k|)  (computed here: meyda 5.6's own is broken; 0 on frame 0)
  *
- * Frames start at sample 0 (no centring), hop between frames; meyda applies its window (Hann).
+ * Frames start at sample 0 (no centring), hop between frames; meyda applies its window (Hann)
+ * before every feature, so rms and zcr are of the windowed frame (a sine's rms is A/sqrt(2)*sqrt(3/8)).
  * Non-finite values (e.g. the centroid or chroma of a silent frame) are reported as 0.
  *
  * @example
