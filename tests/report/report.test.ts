@@ -69,3 +69,15 @@ test('scale knob: default demo, unknown value is a clear error', () => {
   assert.throws(() => scale({ ROBUSTLENS_SCALE: 'huge' }), /"huge" is not a scale\. Valid: smoke, demo, paper/);
   assert.equal(byScale({ smoke: 1, demo: 2, paper: 3 }, 'paper'), 3);
 });
+
+test('mapRows reduces channels, picks an example and transposes spectrograms', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  const x = tf.tensor4d([1, -1, 2, -2, 3, -3, 4, -4, 5, 5, 6, 6, 7, 7, 8, 8], [2, 2, 2, 2]);
+  assert.deepEqual(report.mapRows(x, { index: 0, channels: 'mean' }), [[0, 0], [0, 0]]);
+  assert.deepEqual(report.mapRows(x, { index: 0, channels: 'sumAbs' }), [[2, 4], [6, 8]]);
+  assert.deepEqual(report.mapRows(x, { index: 1, channels: 'first' }), [[5, 6], [7, 8]]);
+  assert.throws(() => report.mapRows(x, { index: 2 }), /index 2 out of range/);
+  x.dispose();
+  // frames x bins -> bins as rows, highest bin first
+  assert.deepEqual(report.mapRows({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] }, { transpose: true }), [[3, 6], [2, 5], [1, 4]]);
+});

@@ -7,3 +7,5 @@ export { saveFigure, renderPng, closeBrowser, chromiumPath } from './export';
 export { audioPlayer, audioHtml } from './audio';
 export { progress, progressLine } from './progress';
 export type { Progress } from './progress';
+export { mapRows } from './mapRows';
+export type { ChannelReduce } from './mapRows';
