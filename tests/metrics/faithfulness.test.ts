@@ -107,3 +107,13 @@ test('deletion/insertion: clear errors', () => {
   assert.throws(() => deletionCurve(linear, x, [[1, NaN, 1, 1], [1, 1, 1, 1]]), /NaN/);
   tf.dispose([x, a]);
 });
+
+test('deletion/insertion: no leak when an argument error is thrown mid-way', async () => {
+  const x = tf.ones([2, 4]);
+  const a = tf.ones([2, 4]);
+  await noLeak(() => {
+    assert.throws(() => deletionCurve(linear, x, a, { target: 2, baseline: 0.5 }), /out of range/);
+    assert.throws(() => deletionCurve(linear, x, a, { target: [0] }), /length mismatch/);
+  });
+  tf.dispose([x, a]);
+});

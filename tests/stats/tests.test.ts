@@ -124,3 +124,9 @@ test('wilcoxonSignedRank: clear errors', () => {
   assert.throws(() => wilcoxonSignedRank([1, Infinity]), /Infinity/);
   assert.throws(() => wilcoxonSignedRank([1, 2], null, { exact: true } as never), /unknown option "exact"/);
 });
+
+test('wilcoxonSignedRank: exact method refuses n > 1000', () => {
+  const d = Array.from({ length: 1001 }, (_, i) => (i % 3 === 0 ? -(i + 1) : i + 1));
+  assert.throws(() => wilcoxonSignedRank(d, null, { method: 'exact' }), /limited to n <= 1000/);
+  assert.equal(wilcoxonSignedRank(d).exact, false);
+});

@@ -79,11 +79,11 @@ export function featureCurve(
       idx.sort((p, q) => score(q) - score(p) || p - q);
       for (let r = 0; r < d; r++) ranks[off + idx[r]] = r;
     }
-    const baseline = resolveBaseline(where, x, options.baseline);
     const targets = resolveTargets(where, fn, x, options.target, batchSize);
+    const baseline = resolveBaseline(where, x, options.baseline);
     const curves: number[][] = [];
+    const thr = tf.tensor1d(counts.slice(), 'float32');
     try {
-      const thr = tf.tensor1d(counts.slice(), 'float32');
       const group = Math.max(1, Math.floor(batchSize / (steps + 1)));
       for (let i0 = 0; i0 < N; i0 += group) {
         const g = Math.min(group, N - i0);
@@ -112,9 +112,8 @@ export function featureCurve(
         scores.dispose();
         curves.push(...s);
       }
-      thr.dispose();
     } finally {
-      baseline.dispose();
+      tf.dispose([thr, baseline]);
     }
     const perExample = curves.map((c) => trapezoid(fractions, c));
     const meanCurve = fractions.map((_, k) => curves.reduce((s, c) => s + c[k], 0) / curves.length);

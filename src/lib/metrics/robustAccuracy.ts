@@ -75,7 +75,7 @@ async function robustAccuracyImpl(model: Model, x: tf.Tensor, y: Labels, options
       const robust = adv.map((v, i) => v * clean.perExample![i]);
       perBudget.push(summarise({ ...META, name: `Robust accuracy (eps=${eps})` }, robust));
     } finally {
-      if (!adversarial) xAdv.dispose();
+      if (!adversarial && xAdv !== x) xAdv.dispose(); // the attack's output is ours, unless it returned x itself
     }
   }
   return { meta: META, epsilons: epsilons.slice(), values: perBudget.map((r) => r.value), perBudget, clean };

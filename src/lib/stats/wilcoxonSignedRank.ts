@@ -77,6 +77,7 @@ export function wilcoxonSignedRank(a: Sample, b?: Sample | null, options: Wilcox
     if (hasTies || nZeros > 0) {
       throw new Error(`wilcoxonSignedRank: method 'exact' needs distinct non-zero |differences| (found ${hasTies ? 'ties' : ''}${hasTies && nZeros ? ' and ' : ''}${nZeros ? `${nZeros} zero(s)` : ''}); use 'approx' or 'auto'.`);
     }
+    if (n > 1000) throw new Error(`wilcoxonSignedRank: method 'exact' is limited to n <= 1000 (got ${n}); use 'approx'.`);
     exact = true;
   } else exact = method === 'auto' && n <= EXACT_MAX_N && !hasTies && nZeros === 0;
 
