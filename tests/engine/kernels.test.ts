@@ -229,6 +229,29 @@ test('unsortedSegmentSum: analytic values, 2-D ids, int32, out-of-range ids drop
   ]);
 });
 
+test('einsum (missing from tfjs-backend-wasm) matches cpu on matmul, batched dot, outer product, transpose, reductions', async () => {
+  const a = data([3, 4], 30);
+  const b = data([4, 5], 31);
+  const c = data([3, 4], 32);
+  const v = data([5], 33);
+  await assertMatchesCpu('einsum', () => [
+    tf.einsum('ij,jk->ik', T(a), T(b)),
+    tf.einsum('bi,bi->b', T(a), T(c)),
+    tf.einsum('i,j->ij', T(data([3], 34)), T(v)),
+    tf.einsum('ij->ji', T(a)),
+    tf.einsum('ij->j', T(a)),
+    tf.einsum('ij,j->i', T(b).transpose(), T(data([4], 35))),
+  ]);
+  if (!onWasm()) return; // tfjs' cpu Einsum returns its input for 'ij->ij' (a double dispose), so check wasm only
+  const backend = tf.engine().backend as unknown as { numDataIds(): number };
+  const [x, y] = [T(a), T(b)];
+  const ids = backend.numDataIds();
+  await noLeak(() => tf.dispose([tf.einsum('ij,jk->ik', x, y), tf.einsum('ij->ij', x), tf.einsum('ij->ji', x)]));
+  assert.equal(backend.numDataIds(), ids, 'einsum leaves no backend buffers');
+  assert.deepEqual(Array.from(tf.tidy(() => tf.einsum('ij->ij', x).dataSync())), Array.from(a.values), 'identity einsum');
+  tf.dispose([x, y]);
+});
+
 test('the kernels leave no tensors and no backend buffers behind', async () => {
   const xd = data([2, 6, 6, 2], 18);
   const wd = data([3, 3, 2, 2], 19);

@@ -5,7 +5,8 @@
  * registerWasmKernels() is called once by engine.ready() after the wasm backend is selected; it
  * registers, for backend 'wasm': Conv2DBackpropFilter (as one XNNPACK Conv2D on transposed
  * tensors), DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInput and
- * UnsortedSegmentSum (loops over float32 arrays), then registerGradientFixes().
+ * UnsortedSegmentSum (loops over float32 arrays), Einsum (forward, on wasm kernels), then
+ * registerGradientFixes().
  *
  * @example
  *   await engine.ready();   // registers these on wasm
@@ -16,6 +17,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
+import { einsumConfig } from './kernels/einsum';
 import { avgPoolGradient } from './kernels/avgPoolGradient';
 import { maxPoolGradient, maxPoolFirstMaxGrad, MAX_POOL_GRAD_KERNEL, MAX_POOL_GRAD_BACKENDS } from './kernels/maxPoolGradient';
 import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGradient';
@@ -26,6 +28,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  einsumConfig,
 ];
 
 let registered = false;
