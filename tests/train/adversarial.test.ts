@@ -101,3 +101,17 @@ test('activation-sensitivity training lowers the sensitivity of the chosen layer
   std.dispose();
   reg.dispose();
 });
+
+test('activation-sensitivity training with an adversarial eta works on a conv net with max pooling (no second-order gradients)', async () => {
+  const { smallCnn } = await import('../../src/lib/models');
+  const m = smallCnn({ inputShape: [8, 8, 1], classes: 2, width: 0.25, hidden: 0, seed: 0 });
+  const x = tf.randomUniform([8, 8, 8, 1], 0, 1, 'float32', 3);
+  const y = tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], 'int32');
+  const r = await noLeak(() =>
+    fitActivationSensitivity(m, { x, y }, { layers: ['conv1', 'conv2'], lambda: 0.5, eps: 0.1, eta: 'adversarial', clip: [0, 1], epochs: 2, batchSize: 4, seed: 1 }),
+  );
+  assert.equal(r.history.length, 2);
+  assert.ok(r.history.every((h) => Number.isFinite(h.metrics.loss) && h.metrics.penalty > 0), JSON.stringify(r.history));
+  tf.dispose([x, y]);
+  m.dispose();
+});
