@@ -72,25 +72,36 @@ export function featureCurve(
     const av = a.dataSync();
     const ranks = new Float32Array(N * d);
     const idx = new Array<number>(d);
+    const row = new Float64Array(d);
     for (let i = 0; i < N; i++) {
       const off = i * d;
-      const score = (j: number) => (options.absolute ? Math.abs(av[off + j]) : av[off + j]);
-      for (let j = 0; j < d; j++) idx[j] = j;
-      idx.sort((p, q) => score(q) - score(p) || p - q);
+      for (let j = 0; j < d; j++) {
+        idx[j] = j;
+        row[j] = options.absolute ? Math.abs(av[off + j]) : av[off + j];
+      }
+      idx.sort((p, q) => row[q] - row[p] || p - q);
       for (let r = 0; r < d; r++) ranks[off + idx[r]] = r;
     }
     const targets = resolveTargets(where, fn, x, options.target, batchSize);
     const baseline = resolveBaseline(where, x, options.baseline);
     const curves: number[][] = [];
-    const thr = tf.tensor1d(counts.slice(), 'float32');
     try {
       const group = Math.max(1, Math.floor(batchSize / (steps + 1)));
       for (let i0 = 0; i0 < N; i0 += group) {
         const g = Math.min(group, N - i0);
+        // m[i, k, j] = 1 where feature j is among the top n_k of example i (built in JS: broadcast
+        // comparisons are slow on wasm).
+        const mv = new Float32Array(g * (steps + 1) * d);
+        for (let i = 0; i < g; i++) {
+          const off = (i0 + i) * d;
+          for (let k = 0; k <= steps; k++) {
+            const base = (i * (steps + 1) + k) * d;
+            const nk = counts[k];
+            for (let j = 0; j < d; j++) if (ranks[off + j] < nk) mv[base + j] = 1;
+          }
+        }
         const scores = tf.tidy(() => {
-          const rk = tf.tensor(ranks.subarray(i0 * d, (i0 + g) * d), [g, 1, d]);
-          // m[i, k, j] = 1 where feature j is among the top n_k of example i.
-          let m = tf.less(rk, thr.reshape([1, steps + 1, 1])).toFloat().reshape([g, steps + 1, ...featShape]);
+          let m = tf.tensor(mv, [g, steps + 1, ...featShape]);
           const xs = x.slice(i0, g).expandDims(1); // [g, 1, ...]
           const bs = baseline.shape[0] === N && baseline.rank === x.rank ? baseline.slice(i0, g).expandDims(1) : baseline.expandDims(0).expandDims(0);
           if (channelBroadcast) m = tf.broadcastTo(m, [g, steps + 1, ...x.shape.slice(1)]);
@@ -113,7 +124,7 @@ export function featureCurve(
         curves.push(...s);
       }
     } finally {
-      tf.dispose([thr, baseline]);
+      baseline.dispose();
     }
     const perExample = curves.map((c) => trapezoid(fractions, c));
     const meanCurve = fractions.map((_, k) => curves.reduce((s, c) => s + c[k], 0) / curves.length);
