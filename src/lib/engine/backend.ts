@@ -10,7 +10,7 @@
  *   const name = await engine.ready();   // 'wasm' on a machine without tfjs-node
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmKernels } from './kernels';
+import { registerGradientFixes, registerWasmKernels } from './kernels';
 
 export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -54,6 +54,12 @@ async function useWasm(): Promise<boolean> {
 }
 
 async function choose(): Promise<BackendName> {
+  const name = await pick();
+  registerGradientFixes(); // corrected tfjs 4.22 gradients, for every backend
+  return name;
+}
+
+async function pick(): Promise<BackendName> {
   const want = requestedBackend();
   if (want === 'node' || want === null) {
     if (tryNative() && (await tf.setBackend('tensorflow'))) return 'node';

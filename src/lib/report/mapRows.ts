@@ -22,7 +22,7 @@ export function mapRows(
   let data: ArrayLike<number>;
   let offset = 0;
   if (x instanceof tf.Tensor) {
-    const s = x.shape;
+    const s = x.shape as number[];
     if (s.length < 2 || s.length > 4) throw new Error(`mapRows: expected a tensor of rank 2, 3 or 4, got shape [${s}].`);
     const index = opts.index ?? 0;
     if (s.length === 4 && (index < 0 || index >= s[0])) throw new Error(`mapRows: index ${index} out of range for a batch of ${s[0]}.`);

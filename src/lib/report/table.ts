@@ -85,19 +85,17 @@ export function toText(t: DataFrame | Record_[], opts: { digits?: number } = {})
   return cells.map((r) => r.map((v, j) => String(v).padEnd(w[j])).join('  ')).join('\n');
 }
 
-/**
- * Show a table inline (HTML, text fallback) and, with `name`, save it as figures/<name>.csv.
- * Returns the CSV path when saved.
- */
-export function showTable(
-  t: DataFrame | Record_[],
-  opts: { title?: string; name?: string; digits?: number } = {},
-): string | undefined {
+/** Save a table as figures/<name>.csv (full precision, atomic); returns the path. */
+export function saveTable(t: DataFrame | Record_[], name: string): string {
+  const file = path.join(figuresDir(), `${checkName(name)}.csv`);
+  writeAtomic(file, toCsv(t));
+  return file;
+}
+
+/** Show a table inline (HTML, text fallback) and, with `name`, save it as figures/<name>.csv. */
+export function showTable(t: DataFrame | Record_[], opts: { title?: string; name?: string; digits?: number } = {}): void {
+  if (opts.name) saveTable(t, opts.name);
   const html = toHtml(t, opts);
   const text = (opts.title ? `${opts.title}\n` : '') + toText(t, opts);
   displayBundle({ 'text/html': html, 'text/plain': text });
-  if (!opts.name) return undefined;
-  const file = path.join(figuresDir(), `${checkName(opts.name)}.csv`);
-  writeAtomic(file, toCsv(t));
-  return file;
 }
