@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
-import { regressionAttack, flipAttack, rowPearson, pgd } from '../../src/lib/attacks';
+import { regressionAttack, regressionAttackSync, flipAttack, rowPearson, pgd } from '../../src/lib/attacks';
 import { Rng } from '../../src/lib/engine';
 
 before(setup);
@@ -80,6 +80,17 @@ test('P1 bounded variant respects the Linf bound; mask confines delta; errors ar
   await assert.rejects(regressionAttack(m.fn, m.x, tf.zeros([5, 7]), {}), /the model gives 5 x 8 outputs/);
   await assert.rejects(regressionAttack(m.fn, m.x, m.y, { iterations: 3 } as object), /unknown option "iterations"/);
   tf.dispose([m.x, m.y, m.Wv, b.xAdv, mask, mk.xAdv]);
+});
+
+test('P1 regressionAttackSync returns the same result as regressionAttack, synchronously (for training callbacks)', async () => {
+  const m = regressor();
+  const a = await regressionAttack(m.fn, m.x, m.y, { steps: 30, lr: 0.02 });
+  const s = regressionAttackSync(m.fn, m.x, m.y, { steps: 30, lr: 0.02 });
+  assert.ok(!(s instanceof Promise));
+  assert.deepEqual(s.keptStep, a.keptStep);
+  assert.deepEqual(Array.from(s.xAdv.dataSync()), Array.from(a.xAdv.dataSync()));
+  assert.throws(() => regressionAttackSync(m.fn, m.x, m.y, { iterations: 3 } as object), /unknown option "iterations"/);
+  tf.dispose([m.x, m.y, m.Wv, a.xAdv, s.xAdv]);
 });
 
 /** A frame-wise sigmoid detector: logits z[n, t] = sum_f x[n, t, f] w_f + b. */

@@ -18,7 +18,7 @@ export { sweep } from './sweep';
 export type { SweepResult } from './sweep';
 export { cwL2 } from './cwL2';
 export type { CwL2Options, CwL2Result } from './cwL2';
-export { regressionAttack, rowPearson } from './regressionAttack';
+export { regressionAttack, regressionAttackSync, rowPearson } from './regressionAttack';
 export type { RegressionAttackOptions, RegressionAttackResult } from './regressionAttack';
 export { flipAttack } from './flipAttack';
 export type { FlipAttackOptions, FlipAttackResult } from './flipAttack';

@@ -20,6 +20,7 @@
  * @example
  *   const r = await regressionAttack(model, x, y, { steps: 1000 });           // as in the code
  *   const b = await regressionAttack(model, x, y, { clip: 'bounded', eps: 1e-3 });
+ *   const s = regressionAttackSync(model, x, y, { steps: 50 });                // inside a training callback
  */
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
@@ -148,7 +149,8 @@ function chunk(plan: Plan, x: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor) {
   }
 }
 
-export async function regressionAttack(model: Model, x: tf.Tensor, y: Labels, options: RegressionAttackOptions = {}): Promise<RegressionAttackResult> {
+/** The same attack, synchronously (for training callbacks such as fitAdversarial's `attack`, which must be synchronous). */
+export function regressionAttackSync(model: Model, x: tf.Tensor, y: Labels, options: RegressionAttackOptions = {}): RegressionAttackResult {
   const where = 'regressionAttack';
   checkOptions(where, options, KNOWN);
   checkInput(where, x);
@@ -203,4 +205,8 @@ export async function regressionAttack(model: Model, x: tf.Tensor, y: Labels, op
     ...acc,
     maeChange: acc.maeAdv.map((m, i) => m - acc.maeClean[i]),
   };
+}
+
+export async function regressionAttack(model: Model, x: tf.Tensor, y: Labels, options: RegressionAttackOptions = {}): Promise<RegressionAttackResult> {
+  return regressionAttackSync(model, x, y, options);
 }
