@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, maxRelErr, onBackend, noLeak } from '../helpers';
 import { Rng } from '../../src/lib/engine';
-import { WASM_KERNELS, registerWasmKernels } from '../../src/lib/engine/kernels';
+import { WASM_KERNELS, WASM_KERNEL_REPLACEMENTS, registerWasmKernels } from '../../src/lib/engine/kernels';
 
 before(setup);
 
@@ -346,4 +346,56 @@ test('the small CNN input gradient matches central finite differences', async ()
   }
   model.dispose();
   tf.dispose([x, y]);
+});
+
+test("Conv2DBackpropInput on wasm is robustlens' XNNPACK kernel (replaces tfjs' loop kernel)", (t) => {
+  if (!onWasm()) return t.skip('not on wasm');
+  registerWasmKernels(); // idempotent
+  const [mine] = WASM_KERNEL_REPLACEMENTS;
+  assert.equal(mine.kernelName, 'Conv2DBackpropInput');
+  assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc, mine.kernelFunc);
+});
+
+// dx kernel cases beyond the conv2d-gradient sweep above: strides 3 with rows the forward pass
+// never reads, 1x1 and 5x5 filters, explicit pads larger than the filter (negative pads of the
+// flipped correlation), rectangular strides, ceil rounding, many channels.
+const DX_CASES: { name: string; x: number[]; w: number[]; strides: number | [number, number]; pad: Pad | number; round?: 'ceil' | 'floor' }[] = [
+  { name: 'stride 3 valid, leftover rows', x: [2, 11, 10, 2], w: [3, 3, 2, 3], strides: 3, pad: 'valid' },
+  { name: '1x1 filter, stride 2', x: [2, 7, 6, 3], w: [1, 1, 3, 4], strides: 2, pad: 'valid' },
+  { name: '5x5 filter, stride 1 same', x: [2, 9, 7, 2], w: [5, 5, 2, 3], strides: 1, pad: 'same' },
+  { name: 'explicit pads > filter - 1, stride 1', x: [1, 6, 5, 2], w: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [3, 0], [0, 4], [0, 0]] },
+  { name: 'rectangular strides [2, 1]', x: [2, 8, 7, 2], w: [3, 2, 2, 3], strides: [2, 1], pad: 'same' },
+  { name: 'numeric pad 1 with ceil rounding, stride 2', x: [1, 8, 8, 2], w: [3, 3, 2, 2], strides: 2, pad: 1, round: 'ceil' },
+  { name: '32 -> 16 channels, stride 1 same (small-CNN layer shape)', x: [3, 7, 7, 16], w: [3, 3, 16, 32], strides: 1, pad: 'same' },
+];
+for (const c of DX_CASES) {
+  test(`Conv2DBackpropInput matches cpu: ${c.name}`, async () => {
+    const wd = data(c.w, 30);
+    const fwd = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, T(wd) as tf.Tensor4D, c.strides, c.pad as 'valid', 'NHWC', 1, c.round));
+    const dyd = data(fwd.shape, 31);
+    fwd.dispose();
+    await assertMatchesCpu('Conv2DBackpropInput', () => [
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: T(dyd), filter: T(wd) }, {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        dimRoundingMode: c.round,
+        inputShape: c.x,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ]);
+  });
+}
+
+test('Conv2DBackpropInput and the max-pool gradient leave no tensors and no backend buffers behind', async () => {
+  const xd = data([2, 8, 8, 3], 32);
+  const wd = data([3, 3, 3, 4], 33);
+  const step = () =>
+    tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+      tf.maxPool(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [2, 1], 'same'), 2, 2, 'valid').sum(),
+    )([T(xd), T(wd)]);
+  tf.dispose(tf.tidy(step));
+  const backend = tf.engine().backend as unknown as { numDataIds(): number };
+  const ids = backend.numDataIds();
+  await noLeak(() => tf.dispose(tf.tidy(step)));
+  assert.equal(backend.numDataIds(), ids, 'backend buffers leaked');
 });

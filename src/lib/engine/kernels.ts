@@ -4,7 +4,8 @@
  *
  * registerWasmKernels() is called once by engine.ready() after the wasm backend is selected; it
  * registers, for backend 'wasm': Conv2DBackpropFilter (as one XNNPACK Conv2D on transposed
- * tensors), DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInput and
+ * tensors), Conv2DBackpropInput (replacing tfjs' loop kernel: one XNNPACK Conv2D with the flipped
+ * filter; see kernels/conv2DBackpropInput.ts), DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInput and
  * UnsortedSegmentSum (loops over float32 arrays), Einsum (forward, on wasm kernels), then
  * registerGradientFixes().
  *
@@ -14,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
+import { conv2DBackpropInputConfig, captureStockConv2DBackpropInput } from './kernels/conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
@@ -33,12 +35,22 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
 
 let registered = false;
 
+/** Kernels robustlens registers on wasm in place of tfjs' own (faster; tfjs' kept as fallback). */
+export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig];
+
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   for (const config of WASM_KERNELS) {
     if (tf.getKernel(config.kernelName, config.backendName) == null) tf.registerKernel(config);
+  }
+  captureStockConv2DBackpropInput();
+  for (const config of WASM_KERNEL_REPLACEMENTS) {
+    const have = tf.getKernel(config.kernelName, config.backendName);
+    if (have?.kernelFunc === config.kernelFunc) continue;
+    if (have != null) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
   }
   registerGradientFixes();
 }

@@ -6,8 +6,9 @@
  *
  * tfjs 4.22's wasm MaxPoolGrad sends a tied window's gradient to its last maximum and drops it
  * entirely when the maximum is 0 (so sum(dx) != sum(dy)); the cpu kernel picks the first maximum.
- * The scatter runs in the kernel 'RobustlensMaxPoolGrad' (a loop on the backend's float32 data),
- * registered for cpu, wasm and webgl; other backends keep tfjs' MaxPoolGrad.
+ * The scatter runs in the kernel 'RobustlensMaxPoolGrad' (a loop on the backend's float32 data;
+ * on wasm directly on the wasm heap, without copies), registered for cpu, wasm and webgl; other
+ * backends keep tfjs' MaxPoolGrad.
  *
  * @example
  *   registerGradientFixes();
@@ -21,6 +22,8 @@ interface AnyBackend {
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
   makeOutput?(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo;
   makeTensorInfo?(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo;
+  /** wasm only: a view of a tensor's memory on the wasm heap. */
+  typedArrayFromHeap?(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 /** Kernel: inputs {dy, x}, attrs {filterSize, strides, pad, dimRoundingMode}; returns dx. */
@@ -40,11 +43,21 @@ export function maxPoolFirstMaxGrad(args: { inputs: tf.NamedTensorInfoMap; backe
   const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const xv = backend.readSync(x.dataId) as Float32Array;
-  const dyv = backend.readSync(dy.dataId) as Float32Array;
-  const dx = new Float32Array(B * H * W * C);
-  const best = new Float32Array(C);
-  const bestAt = new Int32Array(C);
+  const size = B * H * W * C;
+  // wasm: work on views of the wasm heap (no copies); cpu/webgl: readSync + makeTensorInfo
+  const heap = typeof backend.typedArrayFromHeap === 'function' && typeof backend.makeOutput === 'function';
+  let out: tf.TensorInfo | null = null;
+  let dx: Float32Array;
+  if (heap) {
+    out = backend.makeOutput!(x.shape, 'float32');
+    dx = backend.typedArrayFromHeap!(out) as Float32Array; // views taken after the allocation
+    dx.fill(0);
+  } else {
+    dx = new Float32Array(size);
+  }
+  const xv = (heap ? backend.typedArrayFromHeap!(x) : backend.readSync(x.dataId)) as Float32Array;
+  const dyv = (heap ? backend.typedArrayFromHeap!(dy) : backend.readSync(dy.dataId)) as Float32Array;
+  const cells = new Int32Array(fH * fW);
   for (let b = 0; b < B; b++) {
     for (let oy = 0; oy < oH; oy++) {
       const r0 = Math.max(0, oy * sH - top);
@@ -52,30 +65,32 @@ export function maxPoolFirstMaxGrad(args: { inputs: tf.NamedTensorInfoMap; backe
       for (let ox = 0; ox < oW; ox++) {
         const c0 = Math.max(0, ox * sW - left);
         const c1 = Math.min(W, ox * sW - left + fW);
-        best.fill(-Infinity);
-        bestAt.fill(-1);
-        for (let r = r0; r < r1; r++) {
-          for (let col = c0; col < c1; col++) {
-            const o = ((b * H + r) * W + col) * C;
-            for (let c = 0; c < C; c++) {
-              const v = xv[o + c];
-              // strict '>' keeps the first maximum; a NaN wins (and propagates) as in PyTorch
-              if (bestAt[c] < 0 || v > best[c] || (v !== v && best[c] === best[c])) {
-                best[c] = v;
-                bestAt[c] = o + c;
-              }
+        // offsets of the window's cells, row-major (the order that decides ties)
+        let n = 0;
+        for (let r = r0; r < r1; r++) for (let col = c0; col < c1; col++) cells[n++] = ((b * H + r) * W + col) * C;
+        if (n === 0) continue;
+        const dyo = ((b * oH + oy) * oW + ox) * C;
+        for (let c = 0; c < C; c++) {
+          let at = cells[0] + c;
+          let best = xv[at];
+          for (let k = 1; k < n; k++) {
+            const i = cells[k] + c;
+            const v = xv[i];
+            // strict '>' keeps the first maximum; a NaN wins (and propagates) as in PyTorch
+            if (v > best || (v !== v && best === best)) {
+              best = v;
+              at = i;
             }
           }
+          dx[at] += dyv[dyo + c];
         }
-        const dyo = ((b * oH + oy) * oW + ox) * C;
-        for (let c = 0; c < C; c++) if (bestAt[c] >= 0) dx[bestAt[c]] += dyv[dyo + c];
       }
     }
   }
+  if (out != null) return out;
   // cpu/webgl: makeTensorInfo(shape, dtype, values); wasm: makeOutput(shape, dtype, offset, values)
   // (cpu also has a makeOutput, with another signature, so test makeTensorInfo first).
   if (typeof backend.makeTensorInfo === 'function') return backend.makeTensorInfo(x.shape, 'float32', dx);
-  if (typeof backend.makeOutput === 'function') return backend.makeOutput(x.shape, 'float32', undefined, dx);
   throw new Error(`robustlens ${MAX_POOL_GRAD_KERNEL}: backend '${tf.getBackend()}' cannot make an output tensor.`);
 }
 

@@ -60,3 +60,15 @@ export function pair(v: number | [number, number] | number[] | undefined, dflt =
   if (typeof v === 'number') return [v, v];
   return [v[0], v[1]];
 }
+
+/**
+ * A float32 view of a wasm tensor's memory (no copy). Take views only after every allocation of
+ * the kernel (makeOutput can grow the heap, which detaches earlier views).
+ */
+export function heapF32(backend: WasmBackendLike, t: tf.TensorInfo): Float32Array {
+  const b = backend as unknown as { typedArrayFromHeap?(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array };
+  if (typeof b.typedArrayFromHeap !== 'function') throw new Error('robustlens: backend has no typedArrayFromHeap (not wasm?).');
+  const v = b.typedArrayFromHeap(t);
+  if (!(v instanceof Float32Array)) throw new Error(`robustlens: expected a float32 tensor, got ${t.dtype}.`);
+  return v;
+}
