@@ -82,6 +82,9 @@ export function resolveOff(where: string, x: tf.Tensor, off: Off): tf.Tensor {
   throw new Error(`${where}: off must be a number, 'mean' or a tf.Tensor; got ${String(off)}.`);
 }
 
+/** Largest (S + 1) x D basis held for the matmul path (elements; tests may lower it). */
+export const coalitionLimits = { basisElements: 16 * 2 ** 20 };
+
 /**
  * f(x_z)[target] for N binary samples z (row-major Uint8Array N x S) of one example:
  *   x_z = off + (x - off) * z[label(element)]
@@ -100,24 +103,50 @@ export async function evaluateCoalitions(
   const S = seg.nSegments;
   const shape = xi.shape.slice(1);
   const out = new Float32Array(N);
-  const labels = tf.tensor1d(seg.labels, 'int32');
-  const diff = tf.sub(xi, offi);
+  const L = seg.labels.length;
+  const D = xi.size;
+  const rep = D / L;
+  // x_z = [z, 1] @ [P; off] with P[s, e] = (x - off)_e [label(e) = s]: one matmul per chunk, far
+  // faster on wasm than gather along axis 1 plus broadcasting; huge S x D falls back to gather.
+  const useMatMul = (S + 1) * D <= coalitionLimits.basisElements;
+  let basis: tf.Tensor;
+  if (useMatMul) {
+    const diff = tf.tidy(() => tf.sub(xi, offi).reshape([D]));
+    const dv = await diff.data();
+    const offv = await offi.data();
+    diff.dispose();
+    const P = new Float32Array((S + 1) * D);
+    for (let e = 0; e < L; e++) {
+      const row = seg.labels[e] * D;
+      for (let r = 0; r < rep; r++) P[row + e * rep + r] = dv[e * rep + r];
+    }
+    P.set(offv, S * D);
+    basis = tf.tensor2d(P, [S + 1, D]);
+  } else {
+    basis = tf.tensor1d(seg.labels, 'int32');
+  }
+  const diffT = useMatMul ? null : tf.sub(xi, offi);
   try {
     for (let i = 0; i < N; i += batchSize) {
       const k = Math.min(batchSize, N - i);
-      const zf = new Float32Array(k * S);
-      for (let j = 0; j < k * S; j++) zf[j] = Z[i * S + j];
+      const zf = new Float32Array(k * (S + 1));
+      for (let j = 0; j < k; j++) {
+        for (let s = 0; s < S; s++) zf[j * (S + 1) + s] = Z[(i + j) * S + s];
+        zf[j * (S + 1) + S] = 1;
+      }
       const rows = tf.tidy(() => {
-        const mask = tf.gather(tf.tensor2d(zf, [k, S]), labels, 1).reshape([k, ...seg.maskShape]);
-        return offi.add(diff.mul(mask)).reshape([k, ...shape]);
+        const z = tf.tensor2d(zf, [k, S + 1]);
+        if (useMatMul) return tf.matMul(z, basis as tf.Tensor2D).reshape([k, ...shape]);
+        const mask = tf.gather(z.slice([0, 0], [k, S]), basis, 1).reshape([k, ...seg.maskShape]);
+        return offi.add(diffT!.mul(mask)).reshape([k, ...shape]);
       });
       const f = await forwardTargets(fn, rows, new Array<number>(k).fill(target), k);
       rows.dispose();
       out.set(f, i);
     }
   } finally {
-    labels.dispose();
-    diff.dispose();
+    basis.dispose();
+    diffT?.dispose();
   }
   return out;
 }
