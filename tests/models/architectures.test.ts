@@ -56,6 +56,14 @@ test('merCnn: width 1 matches the paper size (~3.9 M parameters); heads give the
     }),
   );
   assert.throws(() => merCnn({ head: 'A2X' as never }), /head must be one of A2E, A2B2E, A2M2E/);
+  // BatchNorm momentum: PyTorch's default (0.1) in Keras terms, 0.9, unless given
+  const bnMom = (mm: tf.LayersModel) => (mm.getLayer('conv1_bn').getConfig() as { momentum: number }).momentum;
+  const m09 = merCnn({ head: 'A2E', inputShape: [16, 12, 1], width: 1 / 16 });
+  const m99 = merCnn({ head: 'A2E', inputShape: [16, 12, 1], width: 1 / 16, bnMomentum: 0.99 });
+  assert.equal(bnMom(m09), 0.9);
+  assert.equal(bnMom(m99), 0.99);
+  m09.dispose(); m99.dispose();
+  assert.throws(() => merCnn({ bnMomentum: 1 }), /bnMomentum must be in \[0, 1\)/);
   m.dispose();
   a2b2e.dispose();
 });

@@ -42,29 +42,36 @@ export interface MerCnnOptions {
   midLevel?: number;
   seed?: number;
   name?: string;
+  /**
+   * BatchNorm moving-average momentum (Keras convention). Default 0.9: the authors' PyTorch code uses
+   * PyTorch's default momentum 0.1, which is Keras 0.9 (tfjs's own default 0.99 would leave the
+   * inference statistics far from the data after a short training).
+   */
+  bnMomentum?: number;
 }
 
 export function merCnn(options: MerCnnOptions = {}): tf.LayersModel {
-  checkOptions('merCnn', options, ['head', 'inputShape', 'width', 'dropout', 'emotions', 'midLevel', 'seed', 'name']);
-  const { head = 'A2E', inputShape = [313, 149, 1], width = 1, dropout = 0.3, emotions = 8, midLevel = 7, seed = 0 } = options;
+  checkOptions('merCnn', options, ['head', 'inputShape', 'width', 'dropout', 'emotions', 'midLevel', 'seed', 'name', 'bnMomentum']);
+  const { head = 'A2E', inputShape = [313, 149, 1], width = 1, dropout = 0.3, emotions = 8, midLevel = 7, seed = 0, bnMomentum = 0.9 } = options;
+  if (!(bnMomentum >= 0 && bnMomentum < 1)) throw new Error(`merCnn: bnMomentum must be in [0, 1), got ${bnMomentum}`);
   if (!MER_HEADS.includes(head)) throw new Error(`merCnn: head must be one of ${MER_HEADS.join(', ')}, got "${head}"`);
   checkShape('merCnn', inputShape, 3);
   type S = tf.SymbolicTensor;
   const c = (n: number) => scaled(n, width);
   const input = tf.input({ shape: inputShape, name: 'input' });
-  let h: S = convBnRelu(input, c(64), 5, 2, 'conv1', seed);
-  h = convBnRelu(h, c(64), 3, 1, 'conv2', seed);
+  let h: S = convBnRelu(input, c(64), 5, 2, 'conv1', seed, true, bnMomentum);
+  h = convBnRelu(h, c(64), 3, 1, 'conv2', seed, true, bnMomentum);
   h = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool1' }).apply(h) as S;
   h = new SeededDropout({ rate: dropout, seed, name: 'drop1' }).apply(h) as S;
-  h = convBnRelu(h, c(128), 3, 1, 'conv3', seed);
-  h = convBnRelu(h, c(128), 3, 1, 'conv4', seed);
+  h = convBnRelu(h, c(128), 3, 1, 'conv3', seed, true, bnMomentum);
+  h = convBnRelu(h, c(128), 3, 1, 'conv4', seed, true, bnMomentum);
   h = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool2' }).apply(h) as S;
   h = new SeededDropout({ rate: dropout, seed, name: 'drop2' }).apply(h) as S;
-  h = convBnRelu(h, c(256), 3, 1, 'conv5', seed);
-  h = convBnRelu(h, c(256), 3, 1, 'conv6', seed);
-  h = convBnRelu(h, c(384), 3, 1, 'conv7', seed);
-  h = convBnRelu(h, c(512), 3, 1, 'conv8', seed);
-  h = convBnRelu(h, c(256), 1, 1, 'conv9', seed);
+  h = convBnRelu(h, c(256), 3, 1, 'conv5', seed, true, bnMomentum);
+  h = convBnRelu(h, c(256), 3, 1, 'conv6', seed, true, bnMomentum);
+  h = convBnRelu(h, c(384), 3, 1, 'conv7', seed, true, bnMomentum);
+  h = convBnRelu(h, c(512), 3, 1, 'conv8', seed, true, bnMomentum);
+  h = convBnRelu(h, c(256), 1, 1, 'conv9', seed, true, bnMomentum);
   h = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(h) as S;
   let out: S;
   if (head === 'A2E') {
