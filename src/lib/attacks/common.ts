@@ -162,6 +162,42 @@ export function concatRows(parts: tf.Tensor[]): tf.Tensor {
   return out;
 }
 
+/**
+ * Run a per-chunk attack over the batch: slices x, the labels and the mask per chunk (a label or
+ * mask tensor broadcast over the batch is passed whole), collects each chunk's xAdv into one tensor
+ * and its per-example arrays in order, and disposes the slices. The caller owns and disposes `lab`.
+ */
+export function attackInChunks<K extends string>(
+  x: tf.Tensor,
+  lab: tf.Tensor,
+  mask: tf.Tensor | undefined,
+  batchSize: number | undefined,
+  run: (xs: tf.Tensor, ls: tf.Tensor, ms: tf.Tensor | undefined) => { xAdv: tf.Tensor } & Record<K, number[] | boolean[]>,
+  keys: readonly K[],
+): { xAdv: tf.Tensor } & Record<K, any[]> {
+  const n = x.shape[0];
+  const parts: tf.Tensor[] = [];
+  const acc = Object.fromEntries(keys.map((k) => [k, [] as unknown[]])) as Record<K, any[]>;
+  try {
+    for (const [s, e] of chunkRanges(n, batchSize)) {
+      const xs = x.slice(s, e - s);
+      const ls = rowsOf(lab, s, e, n, lab.rank);
+      const ms = mask ? rowsOf(mask, s, e, n, x.rank) : undefined;
+      try {
+        const r = run(xs, ls, ms);
+        parts.push(r.xAdv);
+        for (const k of keys) acc[k].push(...(r[k] as unknown[]));
+      } finally {
+        tf.dispose([xs, ...(ls !== lab ? [ls] : []), ...(ms && ms !== mask ? [ms] : [])]);
+      }
+    }
+  } catch (e) {
+    tf.dispose(parts);
+    throw e;
+  }
+  return { xAdv: concatRows(parts), ...acc };
+}
+
 export function checkPositiveInt(where: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${v}.`);
 }

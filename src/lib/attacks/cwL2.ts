@@ -19,18 +19,16 @@ import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import {
+  attackInChunks,
   Adam,
   checkInput,
   checkMask,
   checkPositive,
   checkPositiveInt,
   checkRange,
-  chunkRanges,
-  concatRows,
   gradWithAux,
   perturbationSizes,
   probeModel,
-  rowsOf,
   toTensor,
   whereRows,
 } from './common';
@@ -214,26 +212,11 @@ export async function cwL2(model: Model, x: tf.Tensor, y: Labels, options: CwL2O
     lab.dispose();
     lab = b;
   }
-  const parts: tf.Tensor[] = [];
-  const success: boolean[] = [];
-  const cs: number[] = [];
+  let r;
   try {
-    for (const [s, e] of chunkRanges(n, options.batchSize)) {
-      const xs = x.slice(s, e - s);
-      const ls = rowsOf(lab, s, e, n, lab.rank);
-      const ms = options.mask ? rowsOf(options.mask, s, e, n, x.rank) : undefined;
-      try {
-        const r = cwChunk(plan, xs, ls, ms);
-        parts.push(r.xAdv);
-        success.push(...r.success);
-        cs.push(...r.c);
-      } finally {
-        tf.dispose([xs, ...(ls !== lab ? [ls] : []), ...(ms && ms !== options.mask ? [ms] : [])]);
-      }
-    }
+    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ls, ms) => cwChunk(plan, xs, ls, ms), ['success', 'c'] as const);
   } finally {
     lab.dispose();
   }
-  const xAdv = concatRows(parts);
-  return { xAdv, success, c: cs, ...perturbationSizes(x, xAdv) };
+  return { xAdv: r.xAdv, success: r.success as boolean[], c: r.c as number[], ...perturbationSizes(x, r.xAdv) };
 }

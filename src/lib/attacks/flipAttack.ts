@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import {
+  attackInChunks,
   Adam,
   checkInput,
   checkMask,
@@ -29,11 +30,9 @@ import {
   checkRange,
   chunkRanges,
   clipDelta,
-  concatRows,
   gradWithAux,
   perturbationSizes,
   probeModel,
-  rowsOf,
   toTensor,
   whereRows,
 } from './common';
@@ -175,26 +174,12 @@ export async function flipAttack(model: Model, x: tf.Tensor, y: Labels, options:
         })
       : toTensor(where, y, 'y');
   const lab = prepareLabels(where, 'bce', yT, outShape, n);
-  const parts: tf.Tensor[] = [];
-  const iterations: number[] = [];
-  const flippedFraction: number[] = [];
+  let r;
   try {
-    for (const [s, e] of chunkRanges(n, options.batchSize)) {
-      const xs = x.slice(s, e - s);
-      const ys = rowsOf(lab, s, e, n, lab.rank);
-      const ms = options.mask ? rowsOf(options.mask, s, e, n, x.rank) : undefined;
-      try {
-        const r = chunk(plan, xs, ys, ms);
-        parts.push(r.xAdv);
-        iterations.push(...r.iterations);
-        flippedFraction.push(...r.flippedFraction);
-      } finally {
-        tf.dispose([xs, ...(ys !== lab ? [ys] : []), ...(ms && ms !== options.mask ? [ms] : [])]);
-      }
-    }
+    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ys, ms) => chunk(plan, xs, ys, ms), ['iterations', 'flippedFraction'] as const);
   } finally {
     lab.dispose();
   }
-  const xAdv = concatRows(parts);
-  return { xAdv, success: flippedFraction.map((f) => f === 1), iterations, flippedFraction, ...perturbationSizes(x, xAdv) };
+  const flippedFraction = r.flippedFraction as number[];
+  return { xAdv: r.xAdv, success: flippedFraction.map((f) => f === 1), iterations: r.iterations as number[], flippedFraction, ...perturbationSizes(x, r.xAdv) };
 }

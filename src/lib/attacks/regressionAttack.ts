@@ -26,19 +26,17 @@ import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import {
+  attackInChunks,
   Adam,
   checkInput,
   checkMask,
   checkPositive,
   checkPositiveInt,
   checkRange,
-  chunkRanges,
   clipDelta,
-  concatRows,
   gradWithAux,
   perturbationSizes,
   probeModel,
-  rowsOf,
   toTensor,
   whereRows,
 } from './common';
@@ -178,25 +176,14 @@ export function regressionAttackSync(model: Model, x: tf.Tensor, y: Labels, opti
   const outShape = probeModel(where, fn, x);
   if (outShape.reduce((a, b) => a * b, 1) < 2) throw new Error(`${where}: the per-example correlation needs at least 2 outputs per example; the model returns [N, ${outShape}].`);
   const lab = prepareLabels(where, 'mse', toTensor(where, y, 'y'), outShape, n);
-  const parts: tf.Tensor[] = [];
-  const acc = { maeClean: [] as number[], maeAdv: [] as number[], corrClean: [] as number[], corrFinal: [] as number[], keptStep: [] as number[] };
+  let r;
   try {
-    for (const [s, e] of chunkRanges(n, options.batchSize)) {
-      const xs = x.slice(s, e - s);
-      const ys = rowsOf(lab, s, e, n, lab.rank);
-      const ms = options.mask ? rowsOf(options.mask, s, e, n, x.rank) : undefined;
-      try {
-        const r = chunk(plan, xs, ys, ms);
-        parts.push(r.xAdv);
-        for (const key of Object.keys(acc) as (keyof typeof acc)[]) acc[key].push(...r[key]);
-      } finally {
-        tf.dispose([xs, ...(ys !== lab ? [ys] : []), ...(ms && ms !== options.mask ? [ms] : [])]);
-      }
-    }
+    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ys, ms) => chunk(plan, xs, ys, ms), ['maeClean', 'maeAdv', 'corrClean', 'corrFinal', 'keptStep'] as const);
   } finally {
     lab.dispose();
   }
-  const xAdv = concatRows(parts);
+  const { xAdv, ...rest } = r;
+  const acc = rest as Record<'maeClean' | 'maeAdv' | 'corrClean' | 'corrFinal' | 'keptStep', number[]>;
   const sizes = perturbationSizes(x, xAdv);
   return {
     xAdv,
