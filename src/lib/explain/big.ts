@@ -9,7 +9,7 @@
  * `boundary` (x', shaped like x) comes from the attacks module's boundary search.
  *
  * @example
- *   const { map, gap } = await big(model, x, { target: y, boundary: xAdv, steps: 64 });
+ *   const { map, gap } = await big(model, x, { target: y, boundary: xb, steps: 64 });
  */
 import * as tf from '@tensorflow/tfjs';
 import { Model } from '../engine';

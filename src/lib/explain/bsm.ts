@@ -9,8 +9,8 @@
  * epsilons), supplied by the caller as `boundary` shaped like x; explain does not search it.
  *
  * @example
- *   const { xAdv } = await attacks.boundarySearch(model, x, y, {...});   // caller's search
- *   const { map } = await bsm(model, x, { target: y, boundary: xAdv });
+ *   // xb: boundary points for x from the attacks module's boundary search (caller's step)
+ *   const { map } = await bsm(model, x, { target: y, boundary: xb });
  */
 import * as tf from '@tensorflow/tfjs';
 import { asFn, assertFinite, Model } from '../engine';
