@@ -9,14 +9,18 @@
  * filter wF[u, v, o, c] = w[fH-1-u, fW-1-v, c, o] this is a correlation (conv2d, stride 1):
  *   dx = conv2d(pad(dyS, top fH-1-pT, bottom H - oH' + pT, same for columns), wF, 'valid')
  * with oH' = (oH - 1) s + 1. Stride 1 with non-negative pads passes the pads to XNNPACK; otherwise
- * the zero-stuffed, padded dy is written once on the wasm heap. NHWC only; other data formats
- * fall back to tfjs' kernel.
+ * the zero-stuffed, padded dy is written once on the wasm heap (strides with sH * sW <= 4 only:
+ * stuffing multiplies the work by sH * sW). NHWC only; other data formats and larger strides (e.g.
+ * a hop-sized DFT conv) fall back to tfjs' kernel.
  *
  * @example
  *   registerWasmKernels(); // tf.grad(x => tf.conv2d(x, w, 1, 'same').sum())(x) now runs XNNPACK
  */
 import * as tf from '@tensorflow/tfjs';
 import { callKernel, disposeInfos, heapF32, KernelArgs, WasmBackendLike } from './wasmUtil';
+
+/** Largest sH * sW handled by zero-stuffing dy; larger strides use tfjs' kernel. */
+export const MAX_STUFFED_STRIDE = 4;
 
 /** tfjs-backend-wasm's own kernel (captured when robustlens' kernel is registered), the fallback. */
 let stock: tf.KernelConfig | undefined;
@@ -58,14 +62,17 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const bottom = H - dH + pT;
   const right = W - dW + pL;
 
+  const stuffed = sH !== 1 || sW !== 1 || top < 0 || bottom < 0 || left < 0 || right < 0;
+  if (stuffed && sH * sW > MAX_STUFFED_STRIDE && stock != null) {
+    // zero-stuffing multiplies the work by sH * sW (a hop-sized stride would make a huge buffer)
+    return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
   // wF[u, v, o, c] = w[fH-1-u, fW-1-v, c, o]
   const flipped = callKernel('Reverse', 'wasm', backend, { x: filter }, { dims: [0, 1] });
   const wF = callKernel('Transpose', 'wasm', backend, { x: flipped }, { perm: [0, 1, 3, 2] });
   disposeInfos(backend, flipped);
-
   let src = dy;
   let convPad: number[][] = [[0, 0], [top, bottom], [left, right], [0, 0]];
-  const stuffed = sH !== 1 || sW !== 1 || top < 0 || bottom < 0 || left < 0 || right < 0;
   if (stuffed) {
     // write pad(dyS) explicitly: rows -top .. dH-1+bottom of dyS (negative pads crop)
     const pH = H + fH - 1;
