@@ -1,2 +1,31 @@
-/** Paper module: configuration per scale and the composite steps only this paper needs. */
-export {};
+/**
+ * P3 paper module (Moshe, Fidel, Bitton, Shabtai 2024, arXiv 2211.08686): configuration per scale,
+ * data, the three model families, the activation-sensitivity profile, interpretability scores,
+ * the family table with confidence intervals, paired comparisons and the claim verdicts.
+ * Only the abstract was available: everything beyond the two claims is our reconstruction.
+ */
+export { CLAIMS, PAPER, config } from './config';
+export type { P3Config, ImageDataset } from './config';
+export { loadImageSets, paperDataDir, describeP3Data, P3_DATA_FILES } from './loadImageSets';
+export type { P3Data } from './loadImageSets';
+export { pgdTrainAttack, rampedEps } from './pgdTrainAttack';
+export type { PgdTrainAttackOptions } from './pgdTrainAttack';
+export { family, families } from './families';
+export type { Family, FamilyKind } from './families';
+export { trainFamily, modelName } from './trainFamily';
+export type { TrainFamilyOptions, TrainedFamily } from './trainFamily';
+export { activationSensitivityProfile, layerChange } from './activationSensitivityProfile';
+export type { SensitivityProfileOptions, SensitivityProfile, LayerSensitivity } from './activationSensitivityProfile';
+export { interpretabilityScores, explainer, meanBaseline, METHODS, METHOD_LABELS, METRICS, METRIC_META } from './interpretabilityScores';
+export type { InterpretabilityScores, ExplainOptions, MethodName, MetricName } from './interpretabilityScores';
+export { scoreRecords } from './scoreRecords';
+export type { ScoreRecord } from './scoreRecords';
+export { holm } from './holm';
+export { summariseFamilies, groupBy } from './summariseFamilies';
+export type { FamilySummary } from './summariseFamilies';
+export { compareFamilies } from './compareFamilies';
+export type { Comparison } from './compareFamilies';
+export { claimVerdicts, metricVerdict, verdictOf } from './claimVerdicts';
+export type { VerdictRow, Verdict, MetricVerdict } from './claimVerdicts';
+export { robustnessSweep } from './robustnessSweep';
+export type { SweepRow } from './robustnessSweep';

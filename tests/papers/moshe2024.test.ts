@@ -1,0 +1,211 @@
+/** P3 paper module (moshe2024): configuration, families, PGD training callback, activation-sensitivity
+ * profile, interpretability scores, the family table, paired comparisons and claim verdicts, on tiny
+ * models with known answers. */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setup, noLeak } from '../helpers';
+import { mlp } from '../../src/lib/models';
+import {
+  config, family, families, rampedEps, pgdTrainAttack, layerChange, activationSensitivityProfile, interpretabilityScores,
+  scoreRecords, summariseFamilies, compareFamilies, claimVerdicts, metricVerdict, verdictOf, holm, paperDataDir, loadImageSets,
+  trainFamily, METHODS, METRICS,
+} from '../../src/lib/papers/moshe2024';
+import type { ScoreRecord } from '../../src/lib/papers/moshe2024';
+
+before(setup);
+
+const close = (a: number, b: number, tol = 1e-6, msg = '') => assert.ok(Math.abs(a - b) <= tol, `${msg} ${a} vs ${b}`);
+
+test('config per scale, families and their labels; errors', () => {
+  const demo = config('demo');
+  assert.equal(demo.seeds.length, 2);
+  assert.ok(demo.train.lambdas.length >= 2);
+  assert.equal(config('paper').images.datasets.includes('cifar10'), true);
+  demo.seeds.push(99);
+  assert.equal(config('demo').seeds.length, 2, 'config returns a copy');
+  assert.throws(() => config('huge' as never), /unknown scale "huge"/);
+  const f = families(demo, [0.1]);
+  assert.deepEqual(f.map((x) => x.label), ['standard', 'PGD-AT', 'TRADES', 'AS λ=0.1']);
+  assert.deepEqual(f.map((x) => x.group), ['standard', 'robust', 'robust', 'regularised']);
+  assert.throws(() => family('as'), /needs lambda > 0/);
+});
+
+test('rampedEps grows linearly over the warm-up steps, then stays at eps', () => {
+  assert.equal(rampedEps(0.1, 1, 5, 0, 10), 0.1);
+  close(rampedEps(0.1, 1, 5, 10, 10), 0.05);
+  close(rampedEps(0.1, 2, 3, 20, 10), 0.1 * 13 / 20);
+  assert.equal(rampedEps(0.1, 3, 1, 10, 10), 0.1);
+});
+
+test('pgdTrainAttack: stays in the (ramped) Linf ball and [0, 1], raises the loss of a linear model', async () => {
+  const m = mlp({ inputShape: [6], outputs: 2, hidden: [], seed: 1 });
+  const x = tf.tensor2d([[0.5, 0.4, 0.6, 0.5, 0.3, 0.7], [0.2, 0.8, 0.5, 0.5, 0.5, 0.1]]);
+  const y = tf.tensor1d([0, 1], 'int32');
+  const ce = (z: tf.Tensor) => tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), m.apply(z) as tf.Tensor).dataSync()[0]);
+  await noLeak(() => {
+    const xAdv = pgdTrainAttack({ eps: 0.1, steps: 5 })(m, x, y, { seed: 3, epoch: 1, step: 1 }) as tf.Tensor;
+    const linf = tf.tidy(() => tf.max(tf.abs(tf.sub(xAdv, x))).dataSync()[0]);
+    assert.ok(linf <= 0.1 + 1e-6 && linf > 0.05, `linf ${linf}`);
+    assert.ok(ce(xAdv) > ce(x), 'the attack raises the loss');
+    const half = pgdTrainAttack({ eps: 0.1, steps: 5, rampSteps: 4, stepsPerEpoch: 4 })(m, x, y, { seed: 3, epoch: 1, step: 2 }) as tf.Tensor;
+    const linfHalf = tf.tidy(() => tf.max(tf.abs(tf.sub(half, x))).dataSync()[0]);
+    assert.ok(linfHalf <= 0.05 + 1e-6, `ramped linf ${linfHalf}`);
+    tf.dispose([xAdv, half]);
+  });
+  assert.throws(() => pgdTrainAttack({ eps: 0.1, rampSteps: 3 }), /needs stepsPerEpoch/);
+  assert.throws(() => pgdTrainAttack({ eps: 0.1, step: 3 } as never), /unknown option "step"/);
+  tf.dispose([x, y]);
+  m.dispose();
+});
+
+test('layerChange: relative change per example and mean |change| per neuron (hand-computed)', async () => {
+  await noLeak(() => {
+    const a = tf.tensor2d([[3, 4], [1, 0]]);
+    const b = tf.tensor2d([[3, 4 + 5], [1, 0.5]]);
+    const r = layerChange(a, b);
+    close(r.rel[0], 1); // ||(0, 5)|| / ||(3, 4)||
+    close(r.rel[1], 0.5);
+    close(r.neuron[0], 0);
+    close(r.neuron[1], (5 + 0.5) / 2);
+    tf.dispose([a, b]);
+  });
+});
+
+test('activationSensitivityProfile: adversarial moves activations more than random of equal L2 size', async () => {
+  const m = mlp({ inputShape: [16], outputs: 3, hidden: [12], seed: 2 });
+  const x = tf.randomUniform([24, 16], 0.3, 0.7, 'float32', 5);
+  const y = tf.tensor1d(Array.from({ length: 24 }, (_, i) => i % 3), 'int32');
+  const p = await noLeak(() => activationSensitivityProfile(m, x, y, { layers: ['dense1'], eps: 0.05, steps: 5, seed: 1 }));
+  assert.equal(p.layers.length, 1);
+  assert.equal(p.layers[0].neuronAdv.length, 12);
+  close(p.l2Rand, p.l2Adv, 1e-3 * p.l2Adv, 'equal L2 budget');
+  assert.ok(p.layers[0].relAdv > p.layers[0].relRand, `adv ${p.layers[0].relAdv} vs random ${p.layers[0].relRand}`);
+  await assert.rejects(activationSensitivityProfile(m, x, y, { layers: [], eps: 0.1 }), /non-empty list/);
+  tf.dispose([x, y]);
+  m.dispose();
+});
+
+test('interpretabilityScores on a linear model whose weight is the object mask: perfect localisation, Gini (d - k) / d', async () => {
+  // f(x)_0 = sum of the mask pixels, f(x)_1 = 0: saliency of class 0 is the mask itself.
+  const h = 6, k = 4, d = h * h;
+  const mask = new Float32Array(d);
+  [7, 8, 13, 14].forEach((j) => (mask[j] = 1));
+  const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [h, h, 1] }), tf.layers.dense({ units: 2, useBias: false })] });
+  const W = new Float32Array(d * 2);
+  for (let j = 0; j < d; j++) W[j * 2] = mask[j];
+  model.setWeights([tf.tensor2d(W, [d, 2])]);
+  const x = tf.randomUniform([3, h, h, 1], 0.2, 0.8, 'float32', 1);
+  const masks = tf.tensor4d(Array.from({ length: 3 }, () => Array.from(mask)).flat(), [3, h, h, 1]);
+  const s = await noLeak(() => interpretabilityScores(model, x, masks, [0, 0, 0], { igSteps: 4, sgN: 2, sgNoise: 0.05, msN: 2, msRadius: 0.01, curveSteps: 4, keepMaps: 1 }));
+  for (const v of s.scores.saliency.energyInMask) close(v, 1);
+  assert.deepEqual(s.scores.saliency.pointingGame, [1, 1, 1]);
+  for (const v of s.scores.saliency.sparseness) close(v, (d - k) / d, 1e-5);
+  for (const v of s.scores.saliency.maxSensitivity) close(v, 0, 1e-6); // a linear model's gradient does not move
+  for (const v of s.scores.smoothGrad.energyInMask) close(v, 1, 1e-6);
+  for (const v of s.scores.integratedGradients.energyInMask) close(v, 1, 1e-6); // (x - b) * w vanishes off the mask
+  assert.equal(s.maps.saliency.length, 1);
+  assert.equal(s.maps.saliency[0].length, d);
+  const recs = scoreRecords(s, { family: 'f', group: 'g', seed: 0 });
+  assert.equal(recs.length, METHODS.length * METRICS.length * 3);
+  await assert.rejects(interpretabilityScores(model, x, masks, [0], { igSteps: 4, sgN: 2, sgNoise: 0.05, msN: 2, msRadius: 0.01, curveSteps: 4 }), /1 targets for 3 images/);
+  tf.dispose([x, masks]);
+  model.dispose();
+});
+
+test('holm: step-down adjusted p-values (hand-computed), NaN kept', () => {
+  const r = holm([0.01, 0.04, 0.03, NaN]);
+  close(r[0], 0.03);
+  close(r[1], 0.06);
+  close(r[2], 0.06);
+  assert.ok(Number.isNaN(r[3]));
+});
+
+/** Records for two families: b = a - delta on every (seed, image), with small noise. */
+function pairRecords(delta: number, metric: 'energyInMask' | 'maxSensitivity'): ScoreRecord[] {
+  const out: ScoreRecord[] = [];
+  for (const seed of [0, 1]) {
+    for (let image = 0; image < 20; image++) {
+      const base = 0.5 + 0.01 * ((image * 7) % 5) + 0.02 * seed;
+      for (const method of METHODS) {
+        out.push({ family: 'A', group: 'robust', seed, method, metric, image, value: base + 0.003 * (image % 3) });
+        out.push({ family: 'B', group: 'standard', seed, method, metric, image, value: base - delta });
+      }
+    }
+  }
+  return out;
+}
+
+test('summariseFamilies: mean over images and seeds, t-based seed interval (hand-computed), bootstrap CI contains the mean', () => {
+  const recs: ScoreRecord[] = [];
+  for (const [seed, v] of [[0, 0.4], [1, 0.6]] as const) {
+    for (let image = 0; image < 4; image++) recs.push({ family: 'A', group: 'robust', seed, method: 'saliency', metric: 'energyInMask', image, value: v + 0.01 * image });
+  }
+  const [r] = summariseFamilies(recs, { seed: 1, n: 200 });
+  close(r.mean, 0.515);
+  close(r.seedSd, Math.sqrt(0.02));
+  close(r.seedHi - r.seedLo, 2 * 12.706204736 * Math.sqrt(0.02) / Math.sqrt(2), 1e-5);
+  assert.ok(r.lo <= r.mean && r.mean <= r.hi);
+  assert.equal(r.nImages, 4);
+  assert.equal(r.nSeeds, 2);
+});
+
+test('compareFamilies and claimVerdicts: direction follows each metric; significance; verdict rules', () => {
+  const up = compareFamilies(pairRecords(0.05, 'energyInMask'), [['A', 'B']]).filter((c) => c.metric === 'energyInMask');
+  assert.equal(up.length, METHODS.length);
+  for (const c of up) {
+    assert.equal(c.n, 40);
+    close(c.meanDiff, 0.05 + 0.003 * (1 / 3 * 0 + (0 + 1 + 2) / 3) * 1, 1e-3);
+    assert.equal(c.better, true);
+    assert.ok(c.pHolm < 1e-6);
+    assert.equal(metricVerdict(c), 'supports');
+  }
+  // For a lower-is-better metric, a higher value of A is worse.
+  const down = compareFamilies(pairRecords(0.05, 'maxSensitivity'), [['A', 'B']]).filter((c) => c.metric === 'maxSensitivity');
+  for (const c of down) assert.equal(metricVerdict(c), 'contradicts');
+  assert.throws(() => compareFamilies(pairRecords(0.05, 'energyInMask'), [['A', 'C']]), /no records for family "C"/);
+  assert.equal(verdictOf(4, 0, 6), 'held');
+  assert.equal(verdictOf(4, 1, 6), 'not shown');
+  assert.equal(verdictOf(0, 4, 6), 'reversed');
+  assert.equal(verdictOf(3, 0, 6), 'not shown');
+  assert.equal(metricVerdict({ better: true, pHolm: 0.2 }), 'n.s.');
+  const v = claimVerdicts(up, { claim: 'A > B', pairs: [['A', 'B']] });
+  assert.equal(v.length, METHODS.length);
+  assert.equal(v[0].supports, 1);
+  assert.throws(() => claimVerdicts(up, { claim: 'x', pairs: [['B', 'A']] }), /no comparison of "B" vs "A"/);
+});
+
+test('data: smoke sets load; paper scale without ROBUSTLENS_P3_DATA says which files it expects', () => {
+  const cfg = config('smoke');
+  const d = loadImageSets(cfg);
+  assert.deepEqual(d.synthTrain.shape, [cfg.synth.nTrain, 28, 28, 1]);
+  assert.equal(d.synthTest.masks.length, cfg.synth.nTest * 28 * 28);
+  assert.deepEqual(d.images.mnist?.train.shape, [cfg.images.nTrain, 28, 28, 1]);
+  assert.throws(() => paperDataDir('cifar10', {}), /ROBUSTLENS_P3_DATA.*cifar10\/.*test_batch\.bin/);
+  assert.throws(() => paperDataDir('mnist', { ROBUSTLENS_P3_DATA: '/nonexistent-p3' }), /\/nonexistent-p3\/mnist does not exist/);
+});
+
+test('trainFamily trains each family under one budget and caches the model', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-p3-'));
+  try {
+    const cfg = config('smoke');
+    cfg.model = { width: 0.25, hidden: 4 };
+    cfg.train.batchSize = 8;
+    const set = loadImageSets({ ...cfg, synth: { ...cfg.synth, nTrain: 16, size: 12 }, images: { ...cfg.images, datasets: [] } }).synthTrain;
+    for (const f of families(cfg, [0.05])) {
+      const r = await trainFamily(f, set, { cfg, dataset: 'synth', seed: 0, dir });
+      assert.equal(r.cached, false);
+      assert.deepEqual(r.model.outputs[0].shape, [null, cfg.synth.classes]);
+      r.model.dispose();
+    }
+    const again = await trainFamily(family('standard'), set, { cfg, dataset: 'synth', seed: 0, dir });
+    assert.equal(again.cached, true);
+    again.model.dispose();
+    await assert.rejects(trainFamily(family('standard'), set, { cfg, dataset: 'synth', seed: 0, dir, sed: 1 } as never), /unknown option "sed"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
