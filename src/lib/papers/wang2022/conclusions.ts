@@ -34,7 +34,7 @@ export interface P4Evidence {
   baselineEnergy: Record<string, number[]>;
 }
 
-export interface ConclusionRow {
+export type ConclusionRow = {
   claim: keyof typeof CLAIMS;
   statement: string;
   comparison: string;
@@ -46,7 +46,7 @@ export interface ConclusionRow {
   /** Spearman(training eps, per-model mean) across the ladder (NaN where not a ladder claim). */
   trend: number;
   verdict: Verdict;
-}
+};
 
 const finiteMean = (v: number[]) => {
   const f = v.filter(Number.isFinite);

@@ -25,3 +25,5 @@ export { pairedDifference } from './pairedDifference';
 export type { PairedDifference, Verdict } from './pairedDifference';
 export { conclusions } from './conclusions';
 export type { ConclusionRow, P4Evidence } from './conclusions';
+export { boundarySummary } from './boundarySummary';
+export type { BoundarySummary } from './boundarySummary';

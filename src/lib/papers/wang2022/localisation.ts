@@ -16,7 +16,7 @@ import { boxMask, energyInMask, pointingGame } from '../../metrics';
 import type { Box } from '../../metrics';
 import { bootstrapCI } from '../../stats';
 
-export interface LocalisationRow {
+export type LocalisationRow = {
   method: string;
   n: number;
   energyInBox: number;
@@ -29,7 +29,7 @@ export interface LocalisationRow {
   boxArea: number;
   /** Examples with an all-zero map (left out). */
   nUndefined: number;
-}
+};
 
 export interface LocalisationOptions {
   nBoot?: number;

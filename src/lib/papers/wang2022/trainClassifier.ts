@@ -8,7 +8,7 @@
  * cached under models/<name> with models.getOrTrain (the config identifies the model).
  *
  * @example
- *   const r = await trainClassifier('p4_synth_eps0.5', train, { ...cfg.ladder, eps: 0.5, inputShape: [32, 32, 3], classes: 4 });
+ *   const r = await trainClassifier('p4_synth_eps0.5', train, { ladder: cfg.ladder, eps: 0.5, inputShape: [32, 32, 3], classes: 4 });
  *   r.model; r.cached; r.seconds;
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,18 +17,15 @@ import { getOrTrain, resNetSmall, smallCnn } from '../../models';
 import { fit, fitAdversarial } from '../../train';
 import type { Dataset } from '../../train';
 import { pgdL2Attack } from './pgdL2Attack';
+import type { LadderConfig } from './config';
 
 export interface TrainClassifierOptions {
-  arch: 'smallCnn' | 'resNetSmall';
-  width: number;
+  /** Architecture and schedule (its epsilons list is ignored: eps picks the rung). */
+  ladder: LadderConfig;
   inputShape: number[];
   classes: number;
   /** L2 training budget; 0 = standard training. */
   eps: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  pgdSteps: number;
   seed?: number;
   /** Description of the training data (stored in the model card and part of the cache key). */
   data?: unknown;
@@ -44,12 +41,14 @@ export interface TrainClassifierResult {
   seconds: number;
 }
 
-const KNOWN = ['arch', 'width', 'inputShape', 'classes', 'eps', 'epochs', 'batchSize', 'lr', 'pgdSteps', 'seed', 'data', 'dir', 'onEpoch'];
+const KNOWN = ['ladder', 'inputShape', 'classes', 'eps', 'seed', 'data', 'dir', 'onEpoch'];
 
 export async function trainClassifier(name: string, train: Dataset, options: TrainClassifierOptions): Promise<TrainClassifierResult> {
   const where = 'trainClassifier';
   checkOptions(where, options, KNOWN);
-  const { arch, width, inputShape, classes, eps, epochs, batchSize, lr, pgdSteps, seed = 0, data, dir, onEpoch } = options;
+  const { ladder, inputShape, classes, eps, seed = 0, data, dir, onEpoch } = options;
+  if (!ladder || typeof ladder !== 'object') throw new Error(`${where}: option "ladder" (architecture and schedule) is required.`);
+  const { arch, width, epochs, batchSize, lr, pgdSteps } = ladder;
   if (arch !== 'smallCnn' && arch !== 'resNetSmall') throw new Error(`${where}: arch must be 'smallCnn' or 'resNetSmall', got ${JSON.stringify(arch)}.`);
   if (!(Number.isFinite(eps) && eps >= 0)) throw new Error(`${where}: eps must be >= 0, got ${eps}.`);
   const cfg = { arch, width, inputShape, classes, eps, epochs, batchSize, lr, pgdSteps: eps > 0 ? pgdSteps : 0, seed, data: data ?? null, training: eps > 0 ? 'madry-pgd-l2' : 'standard' };
