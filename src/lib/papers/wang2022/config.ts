@@ -107,7 +107,7 @@ const PAPER: P4Config = {
   agi: { eps: 0.05, steps: 20 },
   nShow: 6,
   nBoot: 2000,
-  attackEpsilons: [0.25, 0.5, 1],
+  attackEpsilons: [64 / 255, 0.5, 1.1],
   cifar: {
     source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500,
     ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1], epochs: 30, batchSize: 128, lr: 1e-3, pgdSteps: 7 },
