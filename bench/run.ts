@@ -141,7 +141,7 @@ const limeW: Workload = {
 
 const merEpoch: Workload = {
   unit: 'one epoch, merCnn A2M2E width 1/8, 128x149, 288 examples, batch 8',
-  reps: 2,
+  reps: 1,
   warmup: 0,
   async setup() {
     const model = merCnn({ head: 'A2M2E', width: 1 / 8, inputShape: [128, 149, 1], seed: SEED });
