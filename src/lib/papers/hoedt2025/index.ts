@@ -1,2 +1,24 @@
-/** Paper module: configuration per scale and the composite steps only this paper needs. */
-export {};
+/**
+ * P1: Hoedt, Flexer, Widmer (2025), "Are Inherently Interpretable Models More Robust? A Study In
+ * Music Emotion Recognition" (arXiv 2508.03780): configuration per scale, the paper's numbers,
+ * and the composite steps of notebooks/01_hoedt2025_interpretable_mer.ipynb.
+ */
+export { p1Config, P1_PAPER, MODEL_KINDS } from './config';
+export type { P1Config, ModelKind } from './config';
+export { sliceSpectrograms, secondsForFrames, P1_SAMPLE_RATE, P1_HOP } from './sliceSpectrograms';
+export type { Slices, SliceOptions } from './sliceSpectrograms';
+export { loadP1Data, loadSoundtracksSources, P1_EXPECTED_FILES } from './loadP1Data';
+export type { P1Data, P1Split } from './loadP1Data';
+export { advTrainingAttack, emotionsFn } from './advTrainingAttack';
+export { trainMer, kindSpec, emotionCorr } from './trainMer';
+export type { TrainedMer } from './trainMer';
+export { evaluateMer } from './evaluateMer';
+export type { MerEvaluation } from './evaluateMer';
+export { attackMer } from './attackMer';
+export type { MerAttack, MerAttackOptions } from './attackMer';
+export { renderAdversarialAudio, unstandardize } from './renderAdversarialAudio';
+export type { RenderedAdversarial } from './renderAdversarialAudio';
+export { medianOf, table1, fig3Rows, fig3Summary, pairedTests, pooledMaeAdv, computeCost, verdicts } from './summaries';
+export type { P1Run, Verdict } from './summaries';
+export { midlevelShift } from './midlevelShift';
+export { runP1 } from './runP1';
