@@ -46,6 +46,8 @@ export interface P4Config {
   attackEpsilons: number[];
   cifar: {
     /** 'subset': data/cifar10 (2,000 train / 1,000 test); 'folder': full CIFAR-10 from ROBUSTLENS_P4_DATA. */
+    /** Robust CIFAR models start from the standard one (adversarial fine-tuning) with these epochs; 0 = from scratch with ladder.epochs. */
+    fineTuneEpochs: number;
     source: 'subset' | 'folder';
     nTrain: number;
     nTest: number;
@@ -60,7 +62,7 @@ export const PAPER_BOUNDARY_EPSILONS = [36 / 255, 64 / 255, 0.3, 0.5, 0.7, 0.9, 
 
 const SMOKE: P4Config = {
   scale: 'smoke',
-  synth: { nTrain: 64, nTest: 16, size: 32, channels: 3, classes: 4, seed: 4 },
+  synth: { nTrain: 64, nTest: 16, size: 32, channels: 1, classes: 4, seed: 4 },
   ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2 },
   nEval: 8,
   boundary: { epsilons: [0.25, 0.5, 1, 2], steps: 3 },
@@ -71,7 +73,7 @@ const SMOKE: P4Config = {
   nBoot: 200,
   attackEpsilons: [0.5],
   cifar: {
-    source: 'subset', nTrain: 64, nTest: 16, nEval: 4,
+    source: 'subset', nTrain: 64, nTest: 16, nEval: 4, fineTuneEpochs: 1,
     ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2 },
   },
   seed: 0,
@@ -79,19 +81,19 @@ const SMOKE: P4Config = {
 
 const DEMO: P4Config = {
   scale: 'demo',
-  synth: { nTrain: 1200, nTest: 200, size: 32, channels: 3, classes: 4, seed: 4 },
-  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 6, batchSize: 32, lr: 3e-3, pgdSteps: 5 },
-  nEval: 64,
+  synth: { nTrain: 800, nTest: 200, size: 32, channels: 1, classes: 4, seed: 4 },
+  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 6, batchSize: 32, lr: 3e-3, pgdSteps: 3 },
+  nEval: 48,
   boundary: { epsilons: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5], steps: 10 },
   ig: { steps: 16 },
   smoothGrad: { n: 16, noiseLevel: 0.15 },
-  agi: { eps: 0.02, steps: 8 },
+  agi: { eps: 0.02, steps: 6 },
   nShow: 4,
   nBoot: 2000,
   attackEpsilons: [0.25, 0.5, 1],
   cifar: {
-    source: 'subset', nTrain: 2000, nTest: 1000, nEval: 6,
-    ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.5], epochs: 6, batchSize: 32, lr: 2e-3, pgdSteps: 5 },
+    source: 'subset', nTrain: 2000, nTest: 1000, nEval: 16, fineTuneEpochs: 2,
+    ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.5], epochs: 6, batchSize: 32, lr: 2e-3, pgdSteps: 3 },
   },
   seed: 0,
 };
@@ -109,7 +111,7 @@ const PAPER: P4Config = {
   nBoot: 2000,
   attackEpsilons: [64 / 255, 0.5, 1.1],
   cifar: {
-    source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500,
+    source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500, fineTuneEpochs: 0,
     ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1], epochs: 30, batchSize: 128, lr: 1e-3, pgdSteps: 7 },
   },
   seed: 0,
