@@ -324,6 +324,12 @@ test('trainClassifier: standard and adversarial rungs train, cache and reload wi
     assert.deepEqual(w1, w2);
     const ws = std.model.getWeights().map((w) => Array.from(w.dataSync()));
     assert.notDeepEqual(ws, w1, 'adversarial training changes the weights');
+    // warm start (adversarial fine-tuning): weights start from init; another architecture is an error
+    const ft = await P4.trainClassifier('p4t_ft', d, { ...opts, eps: 0.5, init: { name: 'p4t_std', model: std.model } });
+    assert.equal(ft.cached, false);
+    const wide = { ...ladder, width: 0.5 };
+    await assert.rejects(P4.trainClassifier('p4t_bad', d, { ...opts, ladder: wide, eps: 0.5, init: { name: 'p4t_std', model: std.model } }), /other weight shapes/);
+    ft.model.dispose();
     await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: -1 }), /eps must be >= 0/);
     await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: 0, epochs: 2 } as never), /unknown option "epochs"/);
     tf.dispose([d.x, d.y]);
