@@ -1,0 +1,195 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setup, noLeak } from '../helpers';
+import * as P from '../../src/lib/papers/hoedt2025';
+import { writeWav } from '../../src/lib/audio';
+import { mlp } from '../../src/lib/models';
+
+before(setup);
+
+test('p1Config: paper scale is the paper; every scale has the fields; the paper numbers are the reported ones', () => {
+  const p = P.p1Config('paper');
+  assert.equal(p.frames, 313);
+  assert.equal(p.width, 1);
+  assert.equal(p.attack.steps, 1000);
+  assert.equal(p.attack.lr, 0.002);
+  assert.equal(p.advAttack.steps, 50);
+  assert.equal(p.scheduleEvery, 5);
+  assert.deepEqual(p.seeds, [6, 21, 42, 796, 950, 2025, 2324, 2451, 3100, 7192]);
+  for (const s of ['smoke', 'demo'] as const) {
+    const c = P.p1Config(s);
+    assert.ok(c.clips! > 0 && c.epochs >= c.scheduleEvery, `${s}: adversarial epochs must occur (epochs ${c.epochs} >= ${c.scheduleEvery})`);
+  }
+  assert.equal(P.P1_PAPER.table1.A2E.corr, 0.73);
+  assert.equal(P.P1_PAPER.maeIncrease.A2M2E, 0.98);
+});
+
+test('sliceSpectrograms: 149 bins, exactly `frames` frames, seeded slice start, resampling, clear error for short clips', () => {
+  const sr = 22050;
+  const n = Math.round(P.secondsForFrames(20) * sr);
+  const sig = Float32Array.from({ length: 2 * n }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / sr));
+  const a = P.sliceSpectrograms([sig], sr, { frames: 20, seed: 3 });
+  const b = P.sliceSpectrograms([sig], sr, { frames: 20, seed: 3 });
+  assert.deepEqual(a.specs[0].shape, [20, 149]);
+  assert.equal(a.starts[0], b.starts[0]);
+  assert.ok(a.starts[0] >= 0 && a.starts[0] + 20 <= 1 + Math.floor((2 * n) / 704));
+  // secondsForFrames gives exactly that many centred frames: the only slice starts at 0
+  assert.equal(P.sliceSpectrograms([sig.slice(0, n)], sr, { frames: 20 }).starts[0], 0);
+  const r = P.sliceSpectrograms([sig.filter((_, i) => i % 2 === 0)], sr / 2, { frames: 20 });
+  assert.equal(r.audio[0].length, 2 * n, "resampled to 22.05 kHz");
+  assert.throws(() => P.sliceSpectrograms([sig.slice(0, 1000)], sr, { frames: 20, names: ['x7'] }), /clip x7 gives 2 frames/);
+  assert.throws(() => P.sliceSpectrograms([sig], sr, { frames: 20, hop: 3 } as object), /unknown option "hop"/);
+});
+
+test('loadP1Data (smoke config): split sizes, y = [8 emotions | 7 mid-level] in [0, 1], training split standardised', () => {
+  const cfg = { ...P.p1Config('smoke'), clips: 10, frames: 8 };
+  const d = P.loadP1Data(cfg);
+  try {
+    assert.equal(d.train.ids.length + d.valid.ids.length + d.test.ids.length, 10);
+    assert.deepEqual(d.train.x.shape.slice(1), [8, 149, 1]);
+    assert.deepEqual(d.test.y.shape, [d.test.ids.length, 15]);
+    const y = d.train.y.dataSync();
+    assert.ok(y.every((v) => v >= 0 && v <= 1));
+    const x = d.train.x.dataSync();
+    const m = x.reduce((s, v) => s + v, 0) / x.length;
+    const v = x.reduce((s, t) => s + (t - m) ** 2, 0) / x.length;
+    assert.ok(Math.abs(m) < 1e-4 && Math.abs(v - 1) < 1e-3, `train mean ${m}, var ${v}`);
+    const again = P.loadP1Data(cfg);
+    assert.deepEqual(Array.from(again.test.x.dataSync()), Array.from(d.test.x.dataSync()), 'same seed, same data');
+    again.dispose();
+  } finally {
+    d.dispose();
+  }
+});
+
+test('loadP1Data at paper scale: stops with the list of expected files; reads a well-formed folder', () => {
+  const cfg = P.p1Config('paper');
+  assert.throws(() => P.loadP1Data(cfg, {}), /ROBUSTLENS_P1_DATA is not set[\s\S]*|Set ROBUSTLENS_P1_DATA/);
+  assert.throws(() => P.loadP1Data(cfg, {}), /midlevel\/annotations\.csv[\s\S]*audio\/001\.wav \.\.\. audio\/360\.wav/);
+  const dir = mkdtempSync(join(tmpdir(), 'p1data-'));
+  assert.throws(() => P.loadP1Data(cfg, { dir }), /midlevel\/annotations\.csv is missing/);
+  // a 3-excerpt folder: ratings, annotations (ids without leading zeros), short audio at 16 kHz
+  mkdirSync(join(dir, 'soundtracks'));
+  writeFileSync(join(dir, 'soundtracks', 'mean_ratings_set1.csv'), 'number,valence,energy,tension,anger,fear,happy,sad,tender,TARGET\n' +
+    ['001', '002', '003'].map((id, i) => `${id},${[1, 2, 3, 4, 5, 6, 7, 8].map((v) => v + i * 0.5).join(',')},HAPPY`).join('\n') + '\n');
+  mkdirSync(join(dir, 'midlevel'));
+  writeFileSync(join(dir, 'midlevel', 'annotations.csv'), 'song_id,melodiousness,articulation,rhythm_stability,rhythm_complexity,dissonance,tonal_stability,minorness\n' +
+    [1, 2, 3].map((id) => `${id},${[1, 2, 3, 4, 5, 6, 7].map((v) => v + id).join(',')}`).join('\n') + '\n');
+  assert.throws(() => P.loadSoundtracksSources(dir), /3 audio file\(s\) missing/);
+  mkdirSync(join(dir, 'audio'));
+  for (const id of ['001', '002', '003']) writeFileSync(join(dir, 'audio', `${id}.wav`), writeWav(Float32Array.from({ length: 16000 }, (_, i) => 0.1 * Math.sin(i / 5)), 16000));
+  const src = P.loadSoundtracksSources(dir);
+  assert.deepEqual(src.ids, ['001', '002', '003']);
+  assert.ok(Math.abs(src.emotions[1][0] - 0.15) < 1e-6, 'ratings / 10');
+  assert.ok(Math.abs(src.midLevel[2][0] - 0.4) < 1e-6, 'mid-level / 10, matched by excerpt number');
+  assert.deepEqual(src.sampleRates, [16000, 16000, 16000]);
+});
+
+test('emotionsFn / advTrainingAttack: attack the 8 emotion columns only and return a perturbed batch of the same shape', () => {
+  // a linear 'A2M2E-like' model: 4 inputs -> 15 outputs
+  const m = mlp({ inputShape: [4], hidden: [], outputs: 15, seed: 1 });
+  const x = tf.randomNormal([3, 4], 0, 1, 'float32', 2);
+  const y = tf.randomUniform([3, 15], 0, 1, 'float32', 3);
+  const e = tf.tidy(() => P.emotionsFn(m)(x));
+  assert.deepEqual(e.shape, [3, 8]);
+  const full = tf.tidy(() => (m.apply(x) as tf.Tensor).slice([0, 0], [-1, 8]));
+  assert.deepEqual(Array.from(e.dataSync()), Array.from(full.dataSync()));
+  const atk = P.advTrainingAttack({ steps: 20, lr: 0.05 });
+  const xAdv = noLeakSync(() => atk(m, x, y, { seed: 0, epoch: 5, step: 1 }) as tf.Tensor);
+  assert.deepEqual(xAdv.shape, x.shape);
+  tf.dispose([x, y, e, full, xAdv]);
+  m.dispose();
+});
+
+function noLeakSync<T extends tf.Tensor>(fn: () => T): T {
+  const before = tf.memory().numTensors;
+  const out = fn();
+  assert.equal(tf.memory().numTensors, before + 1, 'only the result survives');
+  return out;
+}
+
+test('kindSpec: heads and loss weights as the paper (A2M2E w = 0.5, others 1); unknown kinds are errors', () => {
+  assert.deepEqual(P.kindSpec('A2M2E'), { head: 'A2M2E', adversarial: false, w: 0.5 });
+  assert.deepEqual(P.kindSpec('aA2B2E'), { head: 'A2B2E', adversarial: true, w: 1 });
+  assert.throws(() => P.kindSpec('aA2M2E' as never), /unknown model kind/);
+});
+
+const run = (kind: P.ModelKind, seed: number, maeIncrease: number, perSong: number[], extra: Partial<P.P1Run> = {}): P.P1Run => ({
+  kind, seed, corr: 0.5, mae: 0.1, trainSeconds: 10, maeIncrease, corrAfter: -0.3, snrDb: 30, perSongMaeAdv: perSong, bounded: null, ...extra,
+});
+
+test('summaries: Table 1 mean/std, Fig. 3 medians, paired t-test by (seed, song), compute ratio, medianOf with Infinity', () => {
+  const runs = [
+    run('A2E', 1, 1.0, [1.0, 1.2, 1.1], { corr: 0.7, trainSeconds: 10 }), run('A2E', 2, 2.0, [2.0, 2.1, 2.3], { corr: 0.8, trainSeconds: 12 }),
+    run('A2M2E', 1, 0.5, [0.5, 0.6, 0.4], { corr: 0.6, trainSeconds: 11 }), run('A2M2E', 2, 0.7, [0.7, 0.6, 0.8], { corr: 0.6, trainSeconds: 11 }),
+  ];
+  const t1 = P.table1(runs);
+  assert.equal(t1[0].model, 'A2E');
+  assert.ok(Math.abs((t1[0].corr as number) - 0.75) < 1e-12);
+  assert.ok(Math.abs((t1[0].corrStd as number) - Math.sqrt(0.005)) < 1e-12, 'sample std over seeds');
+  assert.equal(t1[0].paperCorr, 0.73);
+  const f3 = P.fig3Summary(runs);
+  assert.equal(f3[0].maeIncrease, 1.5);
+  const tt = P.pairedTests(runs);
+  assert.equal(tt.length, 1, 'A2B2E absent: only A2E vs A2M2E');
+  assert.equal(tt[0].n, 6);
+  const d = [0.5, 0.6, 0.7, 1.3, 1.5, 1.5];
+  assert.ok(Math.abs((tt[0].meanDiff as number) - d.reduce((a, b) => a + b) / 6) < 1e-12);
+  const cost = P.computeCost(runs);
+  assert.ok(Math.abs((cost[0].ratioToA2M2E as number) - 1) < 1e-12);
+  assert.equal(P.medianOf([Infinity, 3, Infinity]), Infinity);
+  assert.equal(P.medianOf([1, 3]), 2);
+  assert.ok(Number.isNaN(P.medianOf([NaN])));
+  assert.throws(() => P.pairedTests([...runs, run('A2E', 3, 1, [1, 1, 1])]), /different seeds/);
+});
+
+test('verdicts follow the numbers: a robust A2M2E holds the claims, a fragile one does not', () => {
+  const base = (a2m2e: number, a2m2eSongs: number[]) => [
+    ...[1, 2, 3].map((s) => run('A2E', s, 1.6, [1.6, 1.7, 1.5, 1.8], { corr: 0.73, trainSeconds: 10 })),
+    ...[1, 2, 3].map((s) => run('A2B2E', s, 1.5, [1.5, 1.6, 1.4, 1.7], { corr: 0.70, trainSeconds: 10 })),
+    ...[1, 2, 3].map((s) => run('A2M2E', s, a2m2e, a2m2eSongs.map((v) => v + s * 0.01), { corr: 0.67, trainSeconds: 10 })),
+    ...[1, 2, 3].map((s) => run('aA2E', s, 1.0, [1, 1, 1, 1], { corr: 0.67, trainSeconds: 30 })),
+    ...[1, 2, 3].map((s) => run('aA2B2E', s, 1.0, [1, 1, 1, 1], { corr: 0.66, trainSeconds: 30 })),
+  ];
+  const good = P.verdicts(base(0.98, [0.9, 1.0, 1.1, 0.95]));
+  assert.equal(good.length, 6);
+  assert.deepEqual(good.map((v) => v.held), ['held', 'held', 'held', 'held', 'held', 'held']);
+  const bad = P.verdicts(base(2.0, [2.0, 2.1, 1.9, 2.2]));
+  assert.deepEqual(bad.slice(0, 3).map((v) => v.held), ['did not hold', 'did not hold', 'did not hold']);
+  const partial = P.verdicts(base(0.98, [1, 1, 1, 1]).filter((r) => !r.kind.startsWith('a')));
+  assert.equal(partial[2].held, 'not tested');
+});
+
+test('midlevelShift: mean and absolute shift per concept; rejects outputs without the 7 concepts', () => {
+  const names = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'];
+  const row = (e: number, m: number[]) => [...Array(8).fill(e), ...m];
+  const clean = [row(0.5, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]), row(0.5, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])];
+  const adv = [row(0.9, [0.3, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]), row(0.9, [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])];
+  const s = P.midlevelShift(clean, adv, clean, names);
+  assert.ok(Math.abs((s[0].shift as number) - 0) < 1e-12);
+  assert.ok(Math.abs((s[0].absShift as number) - 0.2) < 1e-12);
+  assert.equal(s[1].absShift, 0);
+  assert.throws(() => P.midlevelShift([[1, 2, 3, 4, 5, 6, 7, 8]], [[1, 2, 3, 4, 5, 6, 7, 8]], [[1, 2, 3, 4, 5, 6, 7, 8]], names), /A2M2E model/);
+});
+
+test('renderAdversarialAudio: an unchanged slice renders to the same audio (SNR Infinity); a perturbed one has finite SNR', () => {
+  const cfg = { ...P.p1Config('smoke'), clips: 10, frames: 8 };
+  const d = P.loadP1Data(cfg);
+  try {
+    const per = 8 * 149;
+    const z = d.train.x.dataSync().slice(0, per) as Float32Array;
+    const same = P.renderAdversarialAudio(d, d.train.index[0], z, z);
+    assert.equal(same.snrDb, Infinity);
+    assert.equal(same.clean.length, 7 * 704);
+    const zAdv = z.map((v, i) => v + (i % 7 === 0 ? 0.5 : 0));
+    const r = P.renderAdversarialAudio(d, d.train.index[0], z, zAdv);
+    assert.ok(Number.isFinite(r.snrDb) && r.snrDb > 0, `SNR ${r.snrDb}`);
+    assert.throws(() => P.renderAdversarialAudio(d, 999, z, z), /clip 999 is not in/);
+  } finally {
+    d.dispose();
+  }
+});
