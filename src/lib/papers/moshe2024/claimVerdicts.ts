@@ -56,3 +56,25 @@ export function claimVerdicts(comparisons: Comparison[], spec: { claim: string; 
   }
   return out;
 }
+
+export interface ClaimSummary {
+  claim: string;
+  /** (comparison, method) cells with each verdict. */
+  held: number;
+  reversed: number;
+  notShown: number;
+  cells: number;
+  /** 'held' when most cells hold and none is reversed; 'reversed' likewise; else 'not shown'. */
+  verdict: Verdict;
+}
+
+/** One line per claim from the verdict rows (same majority rule as per cell). */
+export function claimSummary(rows: VerdictRow[]): ClaimSummary[] {
+  const claims = [...new Set(rows.map((r) => r.claim))];
+  return claims.map((claim) => {
+    const rs = rows.filter((r) => r.claim === claim);
+    const held = rs.filter((r) => r.verdict === 'held').length;
+    const reversed = rs.filter((r) => r.verdict === 'reversed').length;
+    return { claim, held, reversed, notShown: rs.length - held - reversed, cells: rs.length, verdict: verdictOf(held, reversed, rs.length) };
+  });
+}

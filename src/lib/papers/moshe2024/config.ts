@@ -5,7 +5,7 @@
  * number below (sizes, budgets, lambdas) is our reconstruction, chosen to fit the scale.
  *
  * @example
- *   const cfg = config('demo'); cfg.seeds // [0, 1]; cfg.train.lambdas // [0.01, 0.03, 0.1]
+ *   const cfg = config('demo'); cfg.seeds // [0, 1]; cfg.train.lambdas // [0.02, 0.06]
  */
 import { Scale } from '../scale';
 
@@ -34,7 +34,7 @@ export interface P3Config {
   /** Planted-object images: where localisation has a ground truth. */
   synth: { nTrain: number; nTest: number; size: number; channels: 1 | 3; classes: number; seed: number; contrast: number; minScale: number; maxScale: number };
   /** Real image sets for accuracy and robustness (embedded subsets at demo, full sets at paper scale). */
-  images: { datasets: ImageDataset[]; nTrain: number; nTest: number; seeds: number[] };
+  images: { datasets: ImageDataset[]; nTrain: number; nTest: number; seeds: number[]; epochs: number; lambdas: number[] };
   /** smallCnn width multiplier and hidden units. */
   model: { width: number; hidden: number };
   /** Training budget shared by every family. eps per data set (Linf, pixels in [0, 1]). */
@@ -44,6 +44,8 @@ export interface P3Config {
     lr: number;
     eps: Record<ImageDataset | 'synth', number>;
     pgdSteps: number;
+    /** fitAdversarial mode: 'madry' (adversarial batches only) or 'extraStep' (a clean step, then one on the PGD batch). */
+    pgdMode: 'madry' | 'extraStep';
     tradesBeta: number;
     tradesSteps: number;
     /** Activation-sensitivity weights (the lambda sweep). */
@@ -70,9 +72,9 @@ const CONFIGS: Record<Scale, P3Config> = {
     scale: 'smoke',
     seeds: [0],
     synth: { nTrain: 96, nTest: 24, size: 28, channels: 1, classes: 4, seed: 3, ...OBJECTS },
-    images: { datasets: ['mnist'], nTrain: 96, nTest: 24, seeds: [0] },
+    images: { datasets: ['mnist'], nTrain: 96, nTest: 24, seeds: [0], epochs: 1, lambdas: [0.05] },
     model: { width: 0.5, hidden: 32 },
-    train: { epochs: 1, batchSize: 32, lr: 2e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 2, tradesBeta: 6, tradesSteps: 2, lambdas: [0.05], asEta: 'adversarial', layers: LAYERS },
+    train: { epochs: 1, batchSize: 32, lr: 2e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 2, pgdMode: 'extraStep', tradesBeta: 6, tradesSteps: 2, lambdas: [0.05], asEta: 'adversarial', layers: LAYERS },
     sweep: { epsScale: [0.5, 1], steps: 2, n: 16 },
     profile: { n: 16, steps: 2 },
     explain: { n: 8, igSteps: 4, sgN: 2, sgNoise: 0.1, msN: 2, msRadius: 0.02, curveSteps: 4 },
@@ -80,10 +82,10 @@ const CONFIGS: Record<Scale, P3Config> = {
   demo: {
     scale: 'demo',
     seeds: [0, 1],
-    synth: { nTrain: 800, nTest: 200, size: 28, channels: 1, classes: 4, seed: 3, ...OBJECTS },
-    images: { datasets: ['mnist', 'fashion'], nTrain: 1000, nTest: 1000, seeds: [0] },
+    synth: { nTrain: 1000, nTest: 200, size: 28, channels: 1, classes: 4, seed: 3, ...OBJECTS },
+    images: { datasets: ['mnist', 'fashion'], nTrain: 1000, nTest: 1000, seeds: [0], epochs: 2, lambdas: [0.06] },
     model: { width: 1, hidden: 32 },
-    train: { epochs: 3, batchSize: 32, lr: 2e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 5, tradesBeta: 6, tradesSteps: 5, lambdas: [0.01, 0.03, 0.1], asEta: 'adversarial', layers: LAYERS },
+    train: { epochs: 3, batchSize: 32, lr: 3e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 5, pgdMode: 'extraStep', tradesBeta: 1, tradesSteps: 5, lambdas: [0.02, 0.06], asEta: 'adversarial', layers: LAYERS },
     sweep: { epsScale: [0.5, 1, 2], steps: 10, n: 100 },
     profile: { n: 100, steps: 10 },
     explain: { n: 40, igSteps: 16, sgN: 10, sgNoise: 0.1, msN: 3, msRadius: 0.02, curveSteps: 10 },
@@ -92,9 +94,9 @@ const CONFIGS: Record<Scale, P3Config> = {
     scale: 'paper',
     seeds: [0, 1, 2, 3, 4],
     synth: { nTrain: 10000, nTest: 1000, size: 32, channels: 3, classes: 8, seed: 3, ...OBJECTS },
-    images: { datasets: ['mnist', 'fashion', 'cifar10'], nTrain: 50000, nTest: 10000, seeds: [0, 1, 2, 3, 4] },
+    images: { datasets: ['mnist', 'fashion', 'cifar10'], nTrain: 50000, nTest: 10000, seeds: [0, 1, 2, 3, 4], epochs: 30, lambdas: [0.01, 0.03, 0.1] },
     model: { width: 2, hidden: 128 },
-    train: { epochs: 30, batchSize: 128, lr: 1e-3, eps: { synth: 0.1, mnist: 0.3, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 7, tradesBeta: 6, tradesSteps: 7, lambdas: [0.003, 0.01, 0.03, 0.1, 0.3], asEta: 'adversarial', layers: LAYERS },
+    train: { epochs: 30, batchSize: 128, lr: 1e-3, eps: { synth: 0.1, mnist: 0.3, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 7, pgdMode: 'madry', tradesBeta: 6, tradesSteps: 7, lambdas: [0.003, 0.01, 0.03, 0.1, 0.3], asEta: 'adversarial', layers: LAYERS },
     sweep: { epsScale: [0.25, 0.5, 1, 1.5, 2], steps: 40, n: 1000 },
     profile: { n: 1000, steps: 40 },
     explain: { n: 500, igSteps: 64, sgN: 50, sgNoise: 0.1, msN: 10, msRadius: 0.02, curveSteps: 20 },

@@ -48,14 +48,15 @@ export async function trainFamily(fam: Family, train: ImageSet, options: TrainFa
   checkOptions('trainFamily', options, ['cfg', 'dataset', 'seed', 'dir', 'force']);
   const { cfg, dataset, seed } = options;
   const t = cfg.train;
+  const epochs = dataset === 'synth' ? t.epochs : cfg.images.epochs;
   const eps = t.eps[dataset];
   if (!(eps > 0)) throw new Error(`trainFamily: no training eps for data set "${dataset}".`);
   const [, h, w, c] = train.shape;
   const classes = train.classes.length;
-  const budget = { epochs: t.epochs, batchSize: t.batchSize, lr: t.lr, seed };
+  const budget = { epochs, batchSize: t.batchSize, lr: t.lr, seed };
   const objective =
     fam.kind === 'standard' ? {} :
-    fam.kind === 'pgd' ? { eps, pgdSteps: t.pgdSteps, warmupEpochs: 1 } :
+    fam.kind === 'pgd' ? { eps, pgdSteps: t.pgdSteps, mode: t.pgdMode, warmupEpochs: 1 } :
     fam.kind === 'trades' ? { eps, beta: t.tradesBeta, steps: t.tradesSteps } :
     { eps, lambda: fam.lambda, eta: t.asEta, layers: t.layers };
   const conf = { paper: 'P3', family: fam.key, dataset, nTrain: train.shape[0], inputShape: [h, w, c], classes, model: cfg.model, budget, objective };
@@ -68,7 +69,7 @@ export async function trainFamily(fam: Family, train: ImageSet, options: TrainFa
       if (fam.kind === 'standard') res = await fit(model, data, budget);
       else if (fam.kind === 'pgd') {
         const stepsPerEpoch = Math.ceil(train.shape[0] / t.batchSize);
-        res = await fitAdversarial(model, data, { ...budget, attack: pgdTrainAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
+        res = await fitAdversarial(model, data, { ...budget, mode: t.pgdMode, attack: pgdTrainAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
       }
       else if (fam.kind === 'trades') res = await fitTrades(model, data, { ...budget, eps, beta: t.tradesBeta, steps: t.tradesSteps, clip: [0, 1] });
       else res = await fitActivationSensitivity(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, clip: [0, 1] });
@@ -79,4 +80,22 @@ export async function trainFamily(fam: Family, train: ImageSet, options: TrainFa
   }, { dir: options.dir, force: options.force, architecture: 'smallCnn' });
   const seconds = r.card.trainingSeconds ?? NaN;
   return { family: fam, dataset, seed, model: r.model, cached: r.cached, seconds, name };
+}
+
+/** Train (or load) every family for every seed on one data set, in order; onModel reports progress. */
+export async function trainAll(
+  fams: Family[],
+  train: ImageSet,
+  options: Omit<TrainFamilyOptions, 'seed'> & { seeds: number[]; onModel?: (r: TrainedFamily) => void },
+): Promise<TrainedFamily[]> {
+  const { seeds, onModel, ...rest } = options;
+  const out: TrainedFamily[] = [];
+  for (const seed of seeds) {
+    for (const f of fams) {
+      const r = await trainFamily(f, train, { ...rest, seed });
+      out.push(r);
+      onModel?.(r);
+    }
+  }
+  return out;
 }
