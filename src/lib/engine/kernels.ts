@@ -6,7 +6,8 @@
  * registers, for backend 'wasm': Conv2DBackpropFilter (as one XNNPACK Conv2D on transposed
  * tensors), Conv2DBackpropInput (replacing tfjs' loop kernel: one XNNPACK Conv2D with the flipped
  * filter; see kernels/conv2DBackpropInput.ts), DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInput and
- * UnsortedSegmentSum (loops over float32 arrays), Einsum (forward, on wasm kernels), then
+ * UnsortedSegmentSum (loops over float32 arrays), Einsum (forward, on wasm kernels), float32
+ * Minimum / Maximum (replacing tfjs' slow broadcasting loop; kernels/minMaxBroadcast.ts), then
  * registerGradientFixes().
  *
  * @example
@@ -20,6 +21,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwiseCo
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
 import { einsumConfig } from './kernels/einsum';
+import { minimumWasmConfig, maximumWasmConfig, captureStockMinMax } from './kernels/minMaxBroadcast';
 import { avgPoolGradient } from './kernels/avgPoolGradient';
 import { maxPoolGradient, maxPoolFirstMaxGrad, MAX_POOL_GRAD_KERNEL, MAX_POOL_GRAD_BACKENDS } from './kernels/maxPoolGradient';
 import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGradient';
@@ -36,7 +38,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
 let registered = false;
 
 /** Kernels robustlens registers on wasm in place of tfjs' own (faster; tfjs' kept as fallback). */
-export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig];
+export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig, minimumWasmConfig, maximumWasmConfig];
 
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
 export function registerWasmKernels(): void {
@@ -46,6 +48,7 @@ export function registerWasmKernels(): void {
     if (tf.getKernel(config.kernelName, config.backendName) == null) tf.registerKernel(config);
   }
   captureStockConv2DBackpropInput();
+  captureStockMinMax();
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;
