@@ -306,12 +306,12 @@ test('conclusions: verdicts and ladder trends follow the evidence; missing entri
   assert.throws(() => P4.conclusions({ ...ev, models: [models[0]] }), /at least a standard and a robust model/);
 });
 
-test('trainClassifier: standard and adversarial rungs train, cache and reload with the same weights', async () => {
+test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-tune, cache and reload with the same weights', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'p4-train-'));
   try {
     const s = synthImages({ n: 16, size: 12, channels: 3, classes: 2, seed: 1 });
     const d = toTensors(s);
-    const ladder = { arch: 'smallCnn' as const, width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 8, lr: 1e-3, pgdSteps: 2 };
+    const ladder = { arch: 'smallCnn' as const, width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 8, lr: 1e-3, pgdSteps: 2, fineTuneEpochs: 0 };
     const opts = { ladder, inputShape: [12, 12, 3], classes: 2, dir };
     const std = await P4.trainClassifier('p4t_std', d, { ...opts, eps: 0 });
     const adv = await P4.trainClassifier('p4t_adv', d, { ...opts, eps: 0.5 });
@@ -331,6 +331,13 @@ test('trainClassifier: standard and adversarial rungs train, cache and reload wi
     await assert.rejects(P4.trainClassifier('p4t_bad', d, { ...opts, ladder: wide, eps: 0.5, init: { name: 'p4t_std', model: std.model } }), /other weight shapes/);
     ft.model.dispose();
     await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: -1 }), /eps must be >= 0/);
+    // the ladder: standard first, robust rungs fine-tuned from it
+    const rungs = await P4.trainLadder('p4t_lad', d, { ladder: { ...ladder, fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.deepEqual(rungs.map((r) => [r.name, r.eps, r.cached]), [['standard', 0, false], ['L2 eps 0.5', 0.5, false]]);
+    const again2 = await P4.trainLadder('p4t_lad', d, { ladder: { ...ladder, fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.ok(again2.every((r) => r.cached));
+    await assert.rejects(P4.trainLadder('p4t_lad2', d, { ladder: { ...ladder, epsilons: [0.5], fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir }), /must start with 0/);
+    [...rungs, ...again2].forEach((r) => r.model.dispose());
     await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: 0, epochs: 2 } as never), /unknown option "epochs"/);
     tf.dispose([d.x, d.y]);
     [std.model, adv.model, again.model].forEach((m) => m.dispose());

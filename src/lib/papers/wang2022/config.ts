@@ -24,11 +24,13 @@ export interface LadderConfig {
   lr: number;
   /** PGD steps of the training attack. */
   pgdSteps: number;
+  /** > 0: robust rungs fine-tune the standard model adversarially for this many epochs; 0: from scratch. */
+  fineTuneEpochs: number;
 }
 
 export interface P4Config {
   scale: Scale;
-  synth: { nTrain: number; nTest: number; size: number; channels: number; classes: number; seed: number };
+  synth: { nTrain: number; nTest: number; size: number; channels: number; classes: number; seed: number; contrast: number };
   ladder: LadderConfig;
   /** Test examples per model for boundaries, alignment, maps and localisation. */
   nEval: number;
@@ -46,8 +48,6 @@ export interface P4Config {
   attackEpsilons: number[];
   cifar: {
     /** 'subset': data/cifar10 (2,000 train / 1,000 test); 'folder': full CIFAR-10 from ROBUSTLENS_P4_DATA. */
-    /** Robust CIFAR models start from the standard one (adversarial fine-tuning) with these epochs; 0 = from scratch with ladder.epochs. */
-    fineTuneEpochs: number;
     source: 'subset' | 'folder';
     nTrain: number;
     nTest: number;
@@ -62,8 +62,8 @@ export const PAPER_BOUNDARY_EPSILONS = [36 / 255, 64 / 255, 0.3, 0.5, 0.7, 0.9, 
 
 const SMOKE: P4Config = {
   scale: 'smoke',
-  synth: { nTrain: 64, nTest: 16, size: 32, channels: 1, classes: 4, seed: 4 },
-  ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2 },
+  synth: { nTrain: 64, nTest: 16, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.6 },
+  ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2, fineTuneEpochs: 1 },
   nEval: 8,
   boundary: { epsilons: [0.25, 0.5, 1, 2], steps: 3 },
   ig: { steps: 4 },
@@ -73,16 +73,16 @@ const SMOKE: P4Config = {
   nBoot: 200,
   attackEpsilons: [0.5],
   cifar: {
-    source: 'subset', nTrain: 64, nTest: 16, nEval: 4, fineTuneEpochs: 1,
-    ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2 },
+    source: 'subset', nTrain: 64, nTest: 16, nEval: 4,
+    ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2, fineTuneEpochs: 1 },
   },
   seed: 0,
 };
 
 const DEMO: P4Config = {
   scale: 'demo',
-  synth: { nTrain: 800, nTest: 200, size: 32, channels: 1, classes: 4, seed: 4 },
-  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 6, batchSize: 32, lr: 3e-3, pgdSteps: 3 },
+  synth: { nTrain: 800, nTest: 200, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.6 },
+  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 10, batchSize: 16, lr: 3e-3, pgdSteps: 3, fineTuneEpochs: 3 },
   nEval: 48,
   boundary: { epsilons: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5], steps: 10 },
   ig: { steps: 16 },
@@ -92,16 +92,16 @@ const DEMO: P4Config = {
   nBoot: 2000,
   attackEpsilons: [0.25, 0.5, 1],
   cifar: {
-    source: 'subset', nTrain: 2000, nTest: 1000, nEval: 16, fineTuneEpochs: 2,
-    ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.5], epochs: 6, batchSize: 32, lr: 2e-3, pgdSteps: 3 },
+    source: 'subset', nTrain: 2000, nTest: 1000, nEval: 16,
+    ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.5], epochs: 6, batchSize: 32, lr: 2e-3, pgdSteps: 3, fineTuneEpochs: 2 },
   },
   seed: 0,
 };
 
 const PAPER: P4Config = {
   scale: 'paper',
-  synth: { nTrain: 10000, nTest: 1000, size: 32, channels: 3, classes: 8, seed: 4 },
-  ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1, 2], epochs: 30, batchSize: 64, lr: 1e-3, pgdSteps: 7 },
+  synth: { nTrain: 10000, nTest: 1000, size: 32, channels: 3, classes: 8, seed: 4, contrast: 0.6 },
+  ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1, 2], epochs: 30, batchSize: 64, lr: 1e-3, pgdSteps: 7, fineTuneEpochs: 0 },
   nEval: 500,
   boundary: { epsilons: [...PAPER_BOUNDARY_EPSILONS, 1.5, 2, 3], steps: 40 },
   ig: { steps: 50 },
@@ -111,8 +111,8 @@ const PAPER: P4Config = {
   nBoot: 2000,
   attackEpsilons: [64 / 255, 0.5, 1.1],
   cifar: {
-    source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500, fineTuneEpochs: 0,
-    ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1], epochs: 30, batchSize: 128, lr: 1e-3, pgdSteps: 7 },
+    source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500,
+    ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1], epochs: 30, batchSize: 128, lr: 1e-3, pgdSteps: 7, fineTuneEpochs: 0 },
   },
   seed: 0,
 };

@@ -27,3 +27,5 @@ export { conclusions } from './conclusions';
 export type { ConclusionRow, P4Evidence } from './conclusions';
 export { boundarySummary } from './boundarySummary';
 export type { BoundarySummary } from './boundarySummary';
+export { trainLadder } from './trainLadder';
+export type { Rung, TrainLadderOptions } from './trainLadder';
