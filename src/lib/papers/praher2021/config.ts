@@ -1,0 +1,100 @@
+/**
+ * P2 (Praher, Prinz, Flexer & Widmer, ISMIR 2021, "On the Veracity of Local, Model-agnostic
+ * Explanations in Audio Classification", arXiv 2107.09045): the paper's numbers as the notebook
+ * states them, and the notebook's settings at smoke, demo and paper scale.
+ *
+ * Demo: the four JamendoLyrics songs in data/ (3 train, 1 test), a narrow detector, fewer LIME
+ * samples and attack iterations; every reduction is a field here so the notebook can print it.
+ * Paper: the Jamendo singing-voice corpus from ROBUSTLENS_P2_DATA (see loadSvdCorpus).
+ *
+ * @example
+ *   const cfg = praher2021.config('demo'); cfg.lime.nSamples // 512
+ */
+import { byScale, scale as currentScale } from '../scale';
+import type { Scale } from '../scale';
+
+/** The paper's numbers (Praher et al. 2021). Rates in [0, 1]. */
+export const PAPER = {
+  detector: { error: 0.115, recall: 0.896, specificity: 0.875, runs: 5 },
+  threshold: 0.51,
+  /** Table 1: share still flipped keeping LIME's top-3 segments. */
+  table1: {
+    'no sing->sing': { wave: 0.53, spec: 0.41 },
+    'sing->no sing': { wave: 0.21, spec: 0.32 },
+  },
+  /** Table 2: keeping all positively weighted LIME segments vs as many highest-energy segments. */
+  table2: {
+    'no sing->sing': { wave: { lime: 0.86, energy: 0.99 }, spec: { lime: 0.91, energy: 0.98 } },
+    'sing->no sing': { wave: { lime: 0.49, energy: 0.74 }, spec: { lime: 0.44, energy: 0.55 } },
+  },
+  /** Fig. 1: a drawn shape moves P(sing) from ~0.02 to ~0.97. */
+  fig1: { before: 0.02, after: 0.97 },
+  /** Fig. 4: median fidelity of correct vs incorrect explanations (approximate, read from the figure). */
+  fig4: { correct: 0.67, incorrect: [0.71, 0.74] as [number, number] },
+  lime: { nSamples: 8192, kernelWidth: 0.25, alpha: 1, nTime: 5, nFreq: 4 },
+  attack: { c: 2, lr: 3e-4, clip: 0.01, steps: 1000, perFileAndDirection: 10 },
+} as const;
+
+export interface P2Config {
+  scale: Scale;
+  /** 'jamendoLyrics' (data/jamendolyrics, default below paper scale) or 'corpus' (ROBUSTLENS_P2_DATA). */
+  source: 'jamendoLyrics' | 'corpus';
+  data: {
+    /** JamendoLyrics: how many songs train (the rest test), and an optional crop in seconds per song. */
+    trainSongs: number;
+    seconds?: number;
+    /** Word gaps shorter than this (s) count as singing. */
+    mergeGap: number;
+    /** Synthetic control set: clips and their length (s). */
+    synth: { n: number; seconds: number };
+  };
+  detector: { width: number; perSong: number; epochs: number; batchSize: number; lr: number; dropout: number; testPerSong: number };
+  attack: { perDirection: number; perSong: number; candidatesPerSong: number; steps: number; lr: number; clip: number; c: number; batchSize: number };
+  lime: { nSamples: number; batchSize: number };
+  /** Planted truth: masked spectrogram attacks on k random segments. */
+  masked: { ks: number[]; perK: number; steps: number; lr: number };
+  ig: { steps: number };
+  horses: { excerpts: number; level: number };
+  threshold: number;
+  seed: number;
+}
+
+const COMMON = { threshold: PAPER.threshold, seed: 2021, data: { mergeGap: 0.5 } };
+
+export function config(s: Scale = currentScale()): P2Config {
+  return byScale<P2Config>(
+    {
+      smoke: {
+        scale: 'smoke', source: 'jamendoLyrics', ...COMMON,
+        data: { ...COMMON.data, trainSongs: 3, seconds: 20, synth: { n: 2, seconds: 3 } },
+        detector: { width: 0.125, perSong: 16, epochs: 1, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 40 },
+        attack: { perDirection: 2, perSong: 2, candidatesPerSong: 12, steps: 5, lr: 1e-3, clip: 0.01, c: 2, batchSize: 4 },
+        lime: { nSamples: 48, batchSize: 48 },
+        masked: { ks: [1, 3, 5], perK: 1, steps: 5, lr: 1e-3 },
+        ig: { steps: 4 },
+        horses: { excerpts: 1, level: 3 },
+      },
+      demo: {
+        scale: 'demo', source: 'jamendoLyrics', ...COMMON,
+        data: { ...COMMON.data, trainSongs: 3, synth: { n: 8, seconds: 4 } },
+        detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600 },
+        attack: { perDirection: 6, perSong: 6, candidatesPerSong: 80, steps: 200, lr: 1e-3, clip: 0.01, c: 2, batchSize: 6 },
+        lime: { nSamples: 512, batchSize: 256 },
+        masked: { ks: [1, 3, 5], perK: 5, steps: 200, lr: 1e-3 },
+        ig: { steps: 32 },
+        horses: { excerpts: 3, level: 3 },
+      },
+      paper: {
+        scale: 'paper', source: 'corpus', ...COMMON,
+        data: { ...COMMON.data, trainSongs: 0, synth: { n: 32, seconds: 4 } },
+        detector: { width: 1, perSong: 5000, epochs: 20, batchSize: 32, lr: 1e-3, dropout: 0.5, testPerSong: 100000 },
+        attack: { perDirection: 160, perSong: 10, candidatesPerSong: 200, steps: 1000, lr: 3e-4, clip: 0.01, c: 2, batchSize: 8 },
+        lime: { nSamples: 8192, batchSize: 256 },
+        masked: { ks: [1, 3, 5], perK: 50, steps: 1000, lr: 3e-4 },
+        ig: { steps: 64 },
+        horses: { excerpts: 10, level: 3 },
+      },
+    },
+    s,
+  );
+}

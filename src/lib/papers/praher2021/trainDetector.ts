@@ -1,0 +1,64 @@
+/**
+ * Train P2's singing voice detector (models.singingVoiceCnn: zero-mean first convolution, 115 x 80
+ * log-mel input) on standardised excerpts with binary cross-entropy and Adam (Praher et al. 2021,
+ * arXiv 2107.09045; Schlueter & Lehner's network), and fit the per-band standardiser on the
+ * training songs only.
+ *
+ *   loss = mean_i -(y_i log p_i + (1 - y_i) log(1 - p_i)),   p_i = CNN(Z(excerpt_i))
+ *
+ * @example
+ *   const st = fitSongStandardizer(trainSongs);
+ *   const { model, history } = await trainDetector(trainSongs, st, { perSong: 200, width: 0.25, epochs: 3 });
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fitStandardizer, Standardizer } from '../../audio/standardizer';
+import { checkOptions } from '../../engine';
+import { singingVoiceCnn } from '../../models/singingVoiceCnn';
+import { fit } from '../../train/fit';
+import type { Progress, EpochRecord } from '../../train/loop';
+import { excerptBatch, pickExcerpts } from './excerpts';
+import { SvdSong } from './songs';
+
+/** Per-band mean / std of the log-mel over all frames of the training songs. */
+export function fitSongStandardizer(songs: SvdSong[]): Standardizer {
+  if (songs.length === 0) throw new Error('fitSongStandardizer: no training songs.');
+  return fitStandardizer(songs.map((s) => s.logMel), { perBand: true });
+}
+
+export interface TrainDetectorOptions {
+  /** Random training excerpts per song. */
+  perSong: number;
+  /** Half the excerpts sung, half not (default true; the songs are 55-80 % sung). */
+  balanced?: boolean;
+  width?: number;
+  /** Dropout of the dense layers (default 0.5 as the original). */
+  dropout?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  seed?: number;
+  onEpoch?: (p: Progress) => void | Promise<void>;
+  onStep?: (p: Progress) => void | Promise<void>;
+}
+
+export async function trainDetector(
+  songs: SvdSong[],
+  st: Standardizer,
+  options: TrainDetectorOptions,
+): Promise<{ model: tf.LayersModel; history: EpochRecord[]; nExcerpts: number; positiveShare: number }> {
+  checkOptions('trainDetector', options, ['perSong', 'balanced', 'width', 'dropout', 'epochs', 'batchSize', 'lr', 'seed', 'onEpoch', 'onStep']);
+  const { perSong, balanced = true, width = 1, dropout = 0.5, epochs = 1, batchSize = 32, lr = 1e-3, seed = 0 } = options;
+  const refs = balanced
+    ? [0, 1].flatMap((label) => pickExcerpts(songs, { perSong: Math.ceil(perSong / 2), seed: seed + label, label: label as 0 | 1 }))
+    : pickExcerpts(songs, { perSong, seed });
+  const { x, y } = excerptBatch(songs, refs, st);
+  try {
+    const model = singingVoiceCnn({ width, dropout, seed });
+    const r = await fit(model, { x, y }, { epochs, batchSize, lr, loss: 'bce', seed, onEpoch: options.onEpoch, onStep: options.onStep });
+    const positiveShare = y.mean().dataSync()[0];
+    return { model, history: r.history, nExcerpts: refs.length, positiveShare };
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
