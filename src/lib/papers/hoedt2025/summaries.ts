@@ -121,7 +121,8 @@ const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : String(v));
  *  3.   A2M2E about as robust as adversarial training: its median MAE increase is at most
  *       `aboutAs` x the larger of aA2E's and aA2B2E's (paper: 0.98 vs 0.97 / 1.00);
  *  4.   adversarial training makes A2E more robust: median MAE increase of aA2E < A2E's;
- *  5.   at a fraction of the compute: A2M2E trains faster than both adversarially trained models;
+ *  5.   at a fraction of the compute: A2M2E trains in at most 0.9 x the time of either adversarially trained model
+ *       (measured wall time, so machine load adds noise);
  *  6.   the black box fits best on clean data: mean correlation of A2E > A2M2E's (Table 1).
  */
 export function verdicts(runs: P1Run[], options: { alpha?: number; aboutAs?: number } = {}): Verdict[] {
@@ -152,12 +153,12 @@ export function verdicts(runs: P1Run[], options: { alpha?: number; aboutAs?: num
     else out.push({ claim, paper: `${f2(P.aA2E)} vs ${f2(P.A2E)}`, ours: `${f2(mi('aA2E'))} vs ${f2(mi('A2E'))}`, held: mi('aA2E') < mi('A2E') ? 'held' : 'did not hold' });
   }
   {
-    const claim = 'A2M2E costs a fraction of adversarial training (training time, A2M2E vs aA2E / aA2B2E)';
+    const claim = 'A2M2E costs a fraction of adversarial training (training time, A2M2E at most 0.9 x aA2E / aA2B2E)';
     if (!have('A2M2E', 'aA2E', 'aA2B2E')) out.push({ claim, paper: '', ours: '', held: 'not tested' });
     else {
       const c = computeCost(runs);
       const s = (k: string) => c.find((r) => r.model === k)!.trainSeconds as number;
-      out.push({ claim, paper: 'adversarial training needs extra attack iterations (not quantified as a number here)', ours: `${s('A2M2E').toFixed(0)} s vs ${s('aA2E').toFixed(0)} s / ${s('aA2B2E').toFixed(0)} s`, held: s('A2M2E') < Math.min(s('aA2E'), s('aA2B2E')) ? 'held' : 'did not hold' });
+      out.push({ claim, paper: 'adversarial training needs extra attack iterations (not quantified as a number here)', ours: `${s('A2M2E').toFixed(0)} s vs ${s('aA2E').toFixed(0)} s / ${s('aA2B2E').toFixed(0)} s`, held: s('A2M2E') <= 0.9 * Math.min(s('aA2E'), s('aA2B2E')) ? 'held' : 'did not hold' });
     }
   }
   {
