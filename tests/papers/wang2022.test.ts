@@ -345,3 +345,31 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('refineBoundary: bisection lands on the boundary of a linear model, on the crossing side', async () => {
+  const { model, W, bias } = linearModel(2, 15);
+  const x = tf.tensor(new Rng(16).uniforms(3 * 4), [3, 2, 2, 1]);
+  const pred = Array.from((model.predict(x) as tf.Tensor).argMax(1).dataSync());
+  // push each example far across: x' = x + 3 * (W_a - W_c) / ||W_a - W_c||^2 * |margin| ...
+  const xs = (x.arraySync() as number[][][][]).map((e) => e.flat(2));
+  const dir = pred.map((c) => W[1 - c].map((v, d) => v - W[c][d]));
+  const margin = (v: number[], c: number) => W[c].reduce((s, w, d) => s + w * v[d], bias[c]) - W[1 - c].reduce((s, w, d) => s + w * v[d], bias[1 - c]);
+  const far = xs.map((v, i) => { const m = margin(v, pred[i]); const n2 = dir[i].reduce((s, q) => s + q * q, 0); return v.map((q, d) => q + (3 * m / n2) * dir[i][d]); });
+  const xb = tf.tensor(far.flat(), [3, 2, 2, 1]);
+  await noLeak(() => {
+    const r = P4.refineBoundary(model, x, xb, pred, { steps: 20 });
+    const out = (r.xBoundary.arraySync() as number[][][][]).map((e) => e.flat(2));
+    out.forEach((v, i) => {
+      // the exact crossing is at t = 1/3 (margin is linear along the segment)
+      assert.ok(Math.abs(r.t[i] - 1 / 3) < 1e-5, `t = ${r.t[i]}`);
+      assert.ok(margin(v, pred[i]) <= 0 && margin(v, pred[i]) > -1e-4, 'just across');
+    });
+    r.xBoundary.dispose();
+    // not across at t = 1: unchanged
+    const same = P4.refineBoundary(model, x, x, pred);
+    assert.deepEqual(same.t, [1, 1, 1]);
+    same.xBoundary.dispose();
+  });
+  assert.throws(() => P4.refineBoundary(model, x, xb, [0]), /1 classes for 3 examples/);
+  tf.dispose([x, xb]);
+});

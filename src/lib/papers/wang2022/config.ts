@@ -26,6 +26,8 @@ export interface LadderConfig {
   pgdSteps: number;
   /** > 0: robust rungs fine-tune the standard model adversarially for this many epochs; 0: from scratch. */
   fineTuneEpochs: number;
+  /** Learning rate of the fine-tuning (default lr). */
+  fineTuneLr?: number;
 }
 
 export interface P4Config {
@@ -82,9 +84,9 @@ const SMOKE: P4Config = {
 const DEMO: P4Config = {
   scale: 'demo',
   synth: { nTrain: 800, nTest: 200, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.6 },
-  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 10, batchSize: 16, lr: 3e-3, pgdSteps: 3, fineTuneEpochs: 3 },
+  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 10, batchSize: 16, lr: 3e-3, pgdSteps: 3, fineTuneEpochs: 3, fineTuneLr: 1e-3 },
   nEval: 48,
-  boundary: { epsilons: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5], steps: 10 },
+  boundary: { epsilons: [0.1, 0.175, 0.25, 0.375, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5], steps: 20 },
   ig: { steps: 16 },
   smoothGrad: { n: 16, noiseLevel: 0.15 },
   agi: { eps: 0.02, steps: 6 },

@@ -29,3 +29,4 @@ export { boundarySummary } from './boundarySummary';
 export type { BoundarySummary } from './boundarySummary';
 export { trainLadder } from './trainLadder';
 export type { Rung, TrainLadderOptions } from './trainLadder';
+export { refineBoundary } from './refineBoundary';

@@ -50,7 +50,7 @@ export async function trainLadder(prefix: string, train: Dataset, options: Train
   for (const e of eps) {
     const name = `${prefix}_eps${e}`;
     const init = e > 0 && ft > 0 ? { name: `${prefix}_eps0`, model: rungs[0].model } : undefined;
-    const lad = init ? { ...ladder, epochs: ft } : ladder;
+    const lad = init ? { ...ladder, epochs: ft, lr: ladder.fineTuneLr ?? ladder.lr } : ladder;
     const bar = showProgress ? progress(lad.epochs, `train ${name}${init ? ' (fine-tune)' : ''}`) : undefined;
     const r = await trainClassifier(name, train, {
       ladder: lad, eps: e, init, inputShape, classes, seed, data, ...(dir ? { dir } : {}),
