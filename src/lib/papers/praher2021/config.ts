@@ -66,7 +66,7 @@ export function config(s: Scale = currentScale()): P2Config {
     {
       smoke: {
         scale: 'smoke', source: 'jamendoLyrics', ...COMMON,
-        data: { ...COMMON.data, trainSongs: 3, seconds: 20, synth: { n: 2, seconds: 3 } },
+        data: { ...COMMON.data, trainSongs: 3, seconds: 45, synth: { n: 2, seconds: 3 } },
         detector: { width: 0.125, perSong: 16, epochs: 1, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 40 },
         attack: { perDirection: 2, perSong: 2, candidatesPerSong: 12, steps: 5, lr: 1e-3, clip: 0.01, c: 2, batchSize: 4 },
         lime: { nSamples: 48, batchSize: 48 },
