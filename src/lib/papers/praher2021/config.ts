@@ -78,7 +78,7 @@ export function config(s: Scale = currentScale()): P2Config {
         scale: 'demo', source: 'jamendoLyrics', ...COMMON,
         data: { ...COMMON.data, trainSongs: 3, synth: { n: 8, seconds: 4 } },
         detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600 },
-        attack: { perDirection: 6, perSong: 6, candidatesPerSong: 80, steps: 200, lr: 1e-3, clip: 0.01, c: 2, batchSize: 6 },
+        attack: { perDirection: 6, perSong: 6, candidatesPerSong: 80, steps: 200, lr: 3e-4, clip: 0.01, c: 2, batchSize: 6 },
         lime: { nSamples: 512, batchSize: 256 },
         masked: { ks: [1, 3, 5], perK: 5, steps: 200, lr: 1e-3 },
         ig: { steps: 32 },

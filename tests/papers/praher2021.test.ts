@@ -1,0 +1,253 @@
+/** P2 paper module (Praher et al. 2021, arXiv 2107.09045): labels, excerpts, detector domains, planted truth, horses, corpus loader, verdicts. */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setup, noLeak, assertClose } from '../helpers';
+import * as P2 from '../../src/lib/papers/praher2021';
+import { synthSingingMix } from '../../src/lib/audio/synthSingingMix';
+import { melSpectrogram } from '../../src/lib/audio/spectrogram';
+import { writeWav } from '../../src/lib/audio/wav';
+import { singingVoiceCnn } from '../../src/lib/models/singingVoiceCnn';
+import { Rng } from '../../src/lib/engine';
+
+before(setup);
+
+// one 2.5 s synthetic song (~160 frames): enough for a few 115-frame excerpts
+const synth = synthSingingMix(1, { seconds: 2.5, seed: 4 });
+const songs = P2.songsFromSynth(synth);
+const st = P2.fitSongStandardizer(songs);
+
+test('labelsForSpans marks the frames whose centre (315 i + 512) / 22050 s lies in a sung span', () => {
+  const fr = (i: number) => (315 * i + 512) / 22050;
+  const spans = [{ start: fr(3), end: fr(6) }, { start: fr(10) - 1e-4, end: fr(10) + 1e-4 }];
+  const lab = P2.labelsForSpans(spans, 12);
+  assert.deepEqual(Array.from(lab), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0]);
+  // the synthetic mix's own labels use the same frame centres
+  assert.deepEqual(Array.from(songs[0].labels), Array.from(synth.labels[0]));
+});
+
+test('makeSong rejects other sample rates and too-short signals', () => {
+  assert.throws(() => P2.makeSong('x', new Float32Array(4000), 44100, []), /44100 Hz.*22050/);
+  assert.throws(() => P2.makeSong('x', new Float32Array(100), 22050, []), /fewer than one frame/);
+});
+
+test('pickExcerpts: grid and seeded random centres inside the valid range, label filter, errors', () => {
+  const [lo, hi] = P2.centreRange(songs[0]);
+  assert.equal(lo, 57);
+  assert.equal(hi, songs[0].logMel.shape[0] - 58);
+  const grid = P2.pickExcerpts(songs, { perSong: 5, mode: 'grid' });
+  assert.equal(grid.length, 5);
+  grid.forEach((r) => assert.ok(r.centre >= lo && r.centre <= hi));
+  const a = P2.pickExcerpts(songs, { perSong: 4, seed: 3 });
+  assert.deepEqual(a, P2.pickExcerpts(songs, { perSong: 4, seed: 3 }));
+  for (const label of [0, 1] as const) {
+    P2.pickExcerpts(songs, { perSong: 3, label }).forEach((r) => assert.equal(songs[0].labels[r.centre], label));
+  }
+  assert.throws(() => P2.pickExcerpts(songs, { perSong: 0 }), /perSong must be a positive integer/);
+  assert.throws(() => P2.pickExcerpts(songs, { perSong: 1, nope: 1 } as never), /nope/);
+  assert.throws(() => P2.excerptBatch(songs, [{ song: 0, centre: 2 }], st), /outside/);
+});
+
+test('excerpt audio reproduces the excerpt spectrogram: mel(wave excerpt) equals the song log-mel rows', async () => {
+  const refs = P2.pickExcerpts(songs, { perSong: 2, mode: 'grid' });
+  const w = P2.excerptWaves(songs, refs);
+  assert.deepEqual(w.shape, [2, P2.EXCERPT_SAMPLES]);
+  const row = w.slice(1, 1).dataSync() as Float32Array;
+  const m = melSpectrogram(row);
+  assert.equal(m.shape[0], P2.EXCERPT_FRAMES);
+  const c = refs[1].centre;
+  const want = songs[0].logMel.data.subarray((c - 57) * 80, (c + 58) * 80);
+  assertClose(m.data, want, 1e-4, 'excerpt mel');
+  w.dispose();
+});
+
+test('detectorDomains: Z from magnitudes and from waves match the standardised excerpt; logit is the sigmoid inverse of prob; no leaks', async () => {
+  const model = singingVoiceCnn({ width: 0.0625, seed: 1, dropout: 0 });
+  const d = P2.detectorDomains(model, st);
+  const refs = P2.pickExcerpts(songs, { perSong: 2, mode: 'grid' });
+  const { x, y } = P2.excerptBatch(songs, refs, st);
+  assert.deepEqual(x.shape, [2, 115, 80, 1]);
+  assert.deepEqual(Array.from(y.dataSync()), P2.excerptLabels(songs, refs));
+  const m = P2.excerptMagnitudes(songs, refs);
+  const w = P2.excerptWaves(songs, refs);
+  await noLeak(() => {
+    const zm = d.zOfMag(m), zw = d.zOfWave(w);
+    assertClose(zm.dataSync(), x.dataSync(), 1e-4, 'Z(M)');
+    // float32 DFT vs float64 reference: tight on magnitudes, looser after the log of quiet bins
+    const mw = d.magOfWave(w);
+    assertClose(mw.dataSync(), m.dataSync(), 1e-4, 'M(w)');
+    assertClose(zw.dataSync(), x.dataSync(), 3e-2, 'Z(w)');
+    mw.dispose();
+    const p = tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+    const z = tf.tidy(() => d.logitOfMag(m).dataSync());
+    assertClose(Array.from(z, (v) => 1 / (1 + Math.exp(-v))), p, 1e-4, 'sigmoid(logit) = prob');
+    tf.dispose([zm, zw]);
+  });
+  assert.throws(() => d.zOfMag(tf.zeros([1, 10, 80])), /\[N, 115, 80\]/);
+  tf.dispose([x, y, m, w]);
+  d.dispose();
+  model.dispose();
+});
+
+test('segmentMasks: k distinct segments per example, masks equal to the grid cells of those segments, seeded', () => {
+  const { segments, masks } = P2.segmentMasks(3, 5, 11);
+  assert.deepEqual(segments, P2.segmentMasks(3, 5, 11).segments);
+  segments.forEach((s, i) => {
+    assert.equal(new Set(s).size, 5);
+    let on = 0;
+    masks[i].forEach((v, j) => {
+      assert.equal(v, s.includes(P2.GRID[j]) ? 1 : 0);
+      on += v;
+    });
+    assert.equal(on, 5 * 23 * 20);
+  });
+  assert.throws(() => P2.segmentMasks(1, 0, 1), /k must be an integer in \[1, 20\]/);
+  assert.throws(() => P2.segmentMasks(1, 21, 1), /k must be/);
+});
+
+test('poolSegments sums a map over each of the 20 segments (23 frames x 20 bands = 460 cells each)', async () => {
+  const v = new Float32Array(2 * 115 * 80).fill(1);
+  for (let j = 0; j < 115 * 80; j++) v[115 * 80 + j] = P2.GRID[j]; // second example: each cell holds its segment id
+  const map = tf.tensor4d(v, [2, 115, 80, 1]);
+  const pooled = await noLeak(() => P2.poolSegments(map));
+  assert.deepEqual(pooled[0], new Array(20).fill(460));
+  assert.deepEqual(pooled[1], Array.from({ length: 20 }, (_, s) => 460 * s));
+  map.dispose();
+  assert.throws(() => P2.poolSegments(tf.zeros([1, 10])), /does not hold/);
+});
+
+test('paintSegments / excerptImage put high bands on top and time left to right', () => {
+  const img = P2.paintSegments(Array.from({ length: 20 }, (_, s) => s));
+  assert.equal(img.length, 80);
+  assert.equal(img[0].length, 115);
+  assert.equal(img[79][0], 0); // lowest band, first frames -> segment t1 f1
+  assert.equal(img[0][0], 3); // highest band -> f4
+  assert.equal(img[79][114], 16); // last time segment
+  assert.equal(P2.segmentName(6), 't2 f3');
+  const x = new Float32Array(115 * 80);
+  x[5 * 80 + 79] = 7; // frame 5, band 79
+  assert.equal(P2.excerptImage(x)[0][5], 7);
+  assert.throws(() => P2.paintSegments([1, 2]), /20 values/);
+});
+
+test('drawShape paints only inside the chosen segment, at least at the level, and reports that segment', async () => {
+  const rng = new Rng(2);
+  const z = tf.tensor4d(Float32Array.from({ length: 115 * 80 }, () => rng.normal(0, 1)), [1, 115, 80, 1]);
+  for (const kind of P2.SHAPES) {
+    const n0 = tf.memory().numTensors;
+    const { z: drawn, segments } = P2.drawShape(z, { kind, timeSegment: 2, band: 1, level: 3 });
+    assert.equal(tf.memory().numTensors, n0 + 1, 'only the drawn excerpt is new');
+    assert.deepEqual(segments, [2 * 4 + 1]);
+    const a = z.dataSync(), b = drawn.dataSync(), mask = P2.shapeMask({ kind, timeSegment: 2, band: 1 });
+    let painted = 0;
+    for (let j = 0; j < a.length; j++) {
+      if (mask[j]) {
+        assert.equal(P2.GRID[j], 9);
+        assert.ok(b[j] >= 3 - 1e-6 && b[j] >= a[j] - 1e-6);
+        painted++;
+      } else assert.equal(b[j], a[j]);
+    }
+    assert.ok(painted > 20, `${kind} paints ${painted} cells`);
+    drawn.dispose();
+  }
+  assert.throws(() => P2.drawShape(z, { kind: 'horse' as never, timeSegment: 0, band: 0 }), /kind must be one of/);
+  assert.throws(() => P2.drawShape(z, { kind: 'box', timeSegment: 5, band: 0 }), /timeSegment must be 0..4/);
+  z.dispose();
+});
+
+test('craftAdversaries (spectrogram, masked): kept adversaries flip at 0.51 and their perturbation stays inside the planted segments', async () => {
+  const model = singingVoiceCnn({ width: 0.0625, seed: 1, dropout: 0 });
+  const d = P2.detectorDomains(model, st);
+  const cands = P2.pickExcerpts(songs, { perSong: 6, mode: 'grid' });
+  // the detector's own decisions decide the direction with candidates
+  const m = P2.excerptMagnitudes(songs, cands);
+  const p = Array.from(tf.tidy(() => tf.sigmoid(d.logitOfMag(m)).dataSync()));
+  m.dispose();
+  const labels = P2.excerptLabels(songs, cands);
+  const right = (src: number) => labels.some((l, i) => l === src && (p[i] >= 0.51 ? 1 : 0) === src);
+  assert.ok(right(0) || right(1), 'the untrained detector gets some candidate right');
+  const dir: P2.Direction = right(1) ? 'sing->no sing' : 'no sing->sing';
+  const { segments, masks } = P2.segmentMasks(cands.length, 5, 1);
+  const n0 = tf.memory().numTensors;
+  const adv = await P2.craftAdversaries(d, songs, cands, { domain: 'spec', direction: dir, n: 2, steps: 300, lr: 0.01, clip: 1, masks, batchSize: 3 });
+  assert.equal(tf.memory().numTensors, n0 + 2, 'only magClean and deltaMag are new');
+  assert.ok(adv.refs.length >= 1 && adv.refs.length <= 2, `kept ${adv.refs.length}`);
+  assert.equal(adv.magClean.shape[0], adv.refs.length);
+  const dm = adv.deltaMag.arraySync() as number[][][];
+  adv.refs.forEach((_, i) => {
+    assert.equal(adv.pAdv[i] >= 0.51, dir === 'no sing->sing', `adversary ${i} flipped`);
+    const truth = new Set(segments[adv.candidateIndex[i]]);
+    for (let t = 0; t < 115; t++) for (let b = 0; b < 80; b++) if (!truth.has(P2.GRID[t * 80 + b])) assert.equal(dm[i][t][b], 0);
+  });
+  await assert.rejects(() => P2.craftAdversaries(d, songs, cands, { domain: 'wave', direction: dir, masks }), /use domain 'spec'/);
+  await assert.rejects(() => P2.craftAdversaries(d, songs, cands, { domain: 'freq' as never, direction: dir }), /domain must be/);
+  P2.disposeAdversaries(adv);
+  d.dispose();
+  model.dispose();
+});
+
+test('parseLab reads sung spans and rejects malformed lines', () => {
+  assert.deepEqual(P2.parseLab('0 1.5 nosing\n1.5 3.25 sing\n3.25 4 nosing\n4 5 sing\n'), [{ start: 1.5, end: 3.25 }, { start: 4, end: 5 }]);
+  assert.throws(() => P2.parseLab('0 1 music'), /line 1 .*start end sing\|nosing/);
+  assert.throws(() => P2.parseLab('2 1 sing'), /line 1/);
+});
+
+test('paper-scale corpus: a clear message without ROBUSTLENS_P2_DATA or with missing files; loads a folder in the documented layout', () => {
+  assert.throws(() => P2.svdCorpusDir({}), /ROBUSTLENS_P2_DATA.*audio\/\{song\}\.wav.*labels\/\{song\}\.lab.*filelists\/train/);
+  assert.throws(() => P2.svdCorpusDir({ ROBUSTLENS_P2_DATA: '/nonexistent/p2' }), /is not a folder/);
+  const dir = mkdtempSync(join(tmpdir(), 'p2corpus-'));
+  for (const sub of ['audio', 'labels', 'filelists']) mkdirSync(join(dir, sub));
+  writeFileSync(join(dir, 'filelists', 'test'), '01 - song.ogg\n');
+  assert.throws(() => P2.loadSvdCorpus('test', { dir }), /missing, e\.g\. .*01 - song\.wav/);
+  assert.throws(() => P2.loadSvdCorpus('train', { dir }), /filelists\/train not found/);
+  writeFileSync(join(dir, 'audio', '01 - song.wav'), writeWav(synth.audio[0], 22050, { bitDepth: 16 }));
+  writeFileSync(join(dir, 'labels', '01 - song.lab'), synth.segments[0].map(([a, b]) => `${a} ${b} sing`).join('\n'));
+  const [song] = P2.loadSvdCorpus('test', { dir });
+  assert.equal(song.name, '01 - song');
+  const agree = song.labels.reduce((s, v, i) => s + (v === synth.labels[0][i] ? 1 : 0), 0) / song.labels.length;
+  assert.ok(agree > 0.97, `labels agree on ${agree}`);
+});
+
+test('config: every scale is complete; paper scale reads the corpus with the paper\'s LIME and attack settings', () => {
+  for (const s of ['smoke', 'demo', 'paper'] as const) {
+    const c = P2.config(s);
+    assert.equal(c.scale, s);
+    assert.equal(c.threshold, 0.51);
+    assert.ok(c.lime.nSamples > 20 && c.detector.perSong > 0 && c.masked.ks.length === 3);
+  }
+  const p = P2.config('paper');
+  assert.equal(p.source, 'corpus');
+  assert.equal(p.lime.nSamples, P2.PAPER.lime.nSamples);
+  assert.equal(p.attack.steps, 1000);
+  assert.equal(p.attack.lr, 3e-4);
+});
+
+test('tables and verdicts follow the numbers: energy >= LIME holds, a high top-3 rate does not hold, missing sets are "not tested"', () => {
+  const curve = (lime: number[], energy: number[]) => ({ meta: {} as never, ks: lime.map((_, i) => i + 1), lime, energy, overlap: lime.map(() => 0), limePerExample: [], energyPerExample: [] });
+  const v = (top3: number, positive: number, energyPositive: number, lime: number[], energy: number[]) =>
+    ({ n: 10, top3, positive, energyPositive, energyTop3: 0, meanPositive: 8, overlapTop3: 0.3, correct: [], curve: curve(lime, energy) });
+  const sets = {
+    'no sing->sing': { wave: v(0.9, 0.8, 0.9, [0.2, 1], [0.5, 1]), spec: v(0.9, 0.7, 0.95, [0.1, 1], [0.4, 1]) },
+    'sing->no sing': { wave: v(0.8, 0.5, 0.6, [0.3, 1], [0.3, 1]), spec: null },
+  } as P2.VeracitySets;
+  const t1 = P2.table1(sets);
+  assert.equal(t1.length, 4);
+  assert.equal(t1[0]['LIME top-3 % (ours)'], 90);
+  assert.equal(t1[0]['LIME top-3 % (paper)'], 53);
+  assert.equal(t1[3].n, 0);
+  assert.equal(P2.table2(sets)[2]['energy % (paper)'], 74);
+  const pooled = P2.pooledCurve(sets);
+  assertClose(pooled.lime, [0.2, 1], 1e-9);
+  const out = P2.verdicts({ sets, detector: { error: 0.2, recall: 0.9, specificity: 0.7 }, horses: [], planted: [], fidelity: { correct: [0.5, 0.6], incorrect: [0.7] } });
+  const by = (s: string) => out.find((r) => r.claim.includes(s))!.held;
+  assert.equal(by('top-3'), 'did not hold'); // 0.867 >= 0.75
+  assert.equal(by('Energy-based'), 'held');
+  assert.equal(by('energy curve'), 'held');
+  assert.equal(by('horses'), 'not tested');
+  assert.equal(by('planted'), 'not tested');
+  assert.equal(by('Fidelity'), 'held');
+  assert.equal(by('detector works'), 'held');
+});
