@@ -5,7 +5,7 @@
  * number below (sizes, budgets, lambdas) is our reconstruction, chosen to fit the scale.
  *
  * @example
- *   const cfg = config('demo'); cfg.seeds // [0, 1]; cfg.train.lambdas // [0.02, 0.06]
+ *   const cfg = config('demo'); cfg.seeds // [0, 1]; cfg.train.lambdas // [0.005, 0.02]
  */
 import { Scale } from '../scale';
 
@@ -83,9 +83,9 @@ const CONFIGS: Record<Scale, P3Config> = {
     scale: 'demo',
     seeds: [0, 1],
     synth: { nTrain: 1000, nTest: 200, size: 28, channels: 1, classes: 4, seed: 3, ...OBJECTS },
-    images: { datasets: ['mnist', 'fashion'], nTrain: 1000, nTest: 1000, seeds: [0], epochs: 2, lambdas: [0.06] },
+    images: { datasets: ['mnist', 'fashion'], nTrain: 1000, nTest: 1000, seeds: [0], epochs: 2, lambdas: [0.02] },
     model: { width: 1, hidden: 32 },
-    train: { epochs: 3, batchSize: 32, lr: 3e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 5, pgdMode: 'extraStep', tradesBeta: 1, tradesSteps: 5, lambdas: [0.02, 0.06], asEta: 'adversarial', layers: LAYERS },
+    train: { epochs: 3, batchSize: 32, lr: 3e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 5, pgdMode: 'extraStep', tradesBeta: 1, tradesSteps: 5, lambdas: [0.005, 0.02], asEta: 'adversarial', layers: LAYERS },
     sweep: { epsScale: [0.5, 1, 2], steps: 10, n: 100 },
     profile: { n: 100, steps: 10 },
     explain: { n: 40, igSteps: 16, sgN: 10, sgNoise: 0.1, msN: 3, msRadius: 0.02, curveSteps: 10 },
