@@ -52,7 +52,7 @@ export interface P2Config {
   attack: { perDirection: number; perSong: number; candidatesPerSong: number; steps: number; lr: number; clip: number; c: number; batchSize: number };
   lime: { nSamples: number; batchSize: number };
   /** Planted truth: masked spectrogram attacks on k random segments. */
-  masked: { ks: number[]; perK: number; steps: number; lr: number };
+  masked: { ks: number[]; perK: number; maxAttacked: number; steps: number; lr: number };
   ig: { steps: number };
   horses: { excerpts: number; level: number };
   threshold: number;
@@ -70,7 +70,7 @@ export function config(s: Scale = currentScale()): P2Config {
         detector: { width: 0.125, perSong: 16, epochs: 1, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 40 },
         attack: { perDirection: 2, perSong: 2, candidatesPerSong: 12, steps: 5, lr: 1e-3, clip: 0.01, c: 2, batchSize: 4 },
         lime: { nSamples: 48, batchSize: 48 },
-        masked: { ks: [1, 3, 5], perK: 1, steps: 5, lr: 1e-3 },
+        masked: { ks: [1, 3, 5], perK: 1, maxAttacked: 2, steps: 5, lr: 1e-3 },
         ig: { steps: 4 },
         horses: { excerpts: 1, level: 3 },
       },
@@ -80,7 +80,7 @@ export function config(s: Scale = currentScale()): P2Config {
         detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600 },
         attack: { perDirection: 6, perSong: 6, candidatesPerSong: 80, steps: 200, lr: 3e-4, clip: 0.01, c: 2, batchSize: 6 },
         lime: { nSamples: 512, batchSize: 256 },
-        masked: { ks: [1, 3, 5], perK: 5, steps: 200, lr: 1e-3 },
+        masked: { ks: [1, 3, 5], perK: 4, maxAttacked: 8, steps: 100, lr: 3e-3 },
         ig: { steps: 32 },
         horses: { excerpts: 3, level: 3 },
       },
@@ -90,7 +90,7 @@ export function config(s: Scale = currentScale()): P2Config {
         detector: { width: 1, perSong: 5000, epochs: 20, batchSize: 32, lr: 1e-3, dropout: 0.5, testPerSong: 100000 },
         attack: { perDirection: 160, perSong: 10, candidatesPerSong: 200, steps: 1000, lr: 3e-4, clip: 0.01, c: 2, batchSize: 8 },
         lime: { nSamples: 8192, batchSize: 256 },
-        masked: { ks: [1, 3, 5], perK: 50, steps: 1000, lr: 3e-4 },
+        masked: { ks: [1, 3, 5], perK: 50, maxAttacked: 500, steps: 1000, lr: 3e-4 },
         ig: { steps: 64 },
         horses: { excerpts: 10, level: 3 },
       },

@@ -37,6 +37,8 @@ export interface CraftOptions {
   threshold?: number;
   /** At most this many kept per song (default: no cap; the paper: 10 per file and direction). */
   perSong?: number;
+  /** Stop after attacking this many candidates (default: no cap). */
+  maxAttacked?: number;
   /** Excerpts attacked per call (default 8). */
   batchSize?: number;
   /** Per candidate excerpt: the segments delta may touch, as a [115, 80] 0/1 mask (optional). */
@@ -72,8 +74,8 @@ function probs(d: DetectorDomains, m: tf.Tensor): number[] {
 
 export async function craftAdversaries(d: DetectorDomains, songs: SvdSong[], candidates: ExcerptRef[], options: CraftOptions): Promise<Adversaries> {
   const where = 'craftAdversaries';
-  checkOptions(where, options, ['domain', 'direction', 'n', 'steps', 'lr', 'clip', 'c', 'threshold', 'batchSize', 'masks', 'perSong']);
-  const { domain, direction, n = 10, steps = 1000, lr = 3e-4, clip = 0.01, c = 2, threshold = 0.51, batchSize = 8, masks, perSong = Infinity } = options;
+  checkOptions(where, options, ['domain', 'direction', 'n', 'steps', 'lr', 'clip', 'c', 'threshold', 'batchSize', 'masks', 'perSong', 'maxAttacked']);
+  const { domain, direction, n = 10, steps = 1000, lr = 3e-4, clip = 0.01, c = 2, threshold = 0.51, batchSize = 8, masks, perSong = Infinity, maxAttacked = Infinity } = options;
   if (domain !== 'wave' && domain !== 'spec') throw new Error(`${where}: domain must be 'wave' or 'spec', got ${domain}.`);
   if (!DIRECTIONS.includes(direction)) throw new Error(`${where}: direction must be one of ${DIRECTIONS.join(', ')}, got ${direction}.`);
   if (masks && masks.length !== candidates.length) throw new Error(`${where}: ${masks.length} masks for ${candidates.length} candidates.`);
@@ -101,8 +103,8 @@ export async function craftAdversaries(d: DetectorDomains, songs: SvdSong[], can
   const perSongCount = new Map<number, number>();
   const room = (i: number) => (perSongCount.get(candidates[i].song) ?? 0) < perSong;
   let queue = eligible.slice();
-  while (queue.length && out.refs.length < n) {
-    const idx = queue.filter(room).slice(0, batchSize);
+  while (queue.length && out.refs.length < n && out.attacked < maxAttacked) {
+    const idx = queue.filter(room).slice(0, Math.min(batchSize, maxAttacked - out.attacked));
     if (!idx.length) break;
     queue = queue.filter((i) => !idx.includes(i));
     const refs = idx.map((i) => candidates[i]);

@@ -91,7 +91,7 @@ export async function plantedStudy(d: DetectorDomains, songs: SvdSong[], candida
       const { segments, masks } = segmentMasks(candidates.length, k, cfg.seed);
       const adv = await craftAdversaries(d, songs, candidates, {
         domain: 'spec', direction: dir, n: cfg.masked.perK, steps: cfg.masked.steps, lr: cfg.masked.lr, clip: cfg.attack.clip, c: cfg.attack.c,
-        threshold: cfg.threshold, batchSize: cfg.attack.batchSize, masks,
+        threshold: cfg.threshold, batchSize: Math.min(cfg.masked.maxAttacked, 16), masks, maxAttacked: cfg.masked.maxAttacked,
       });
       try {
         const truth = adv.candidateIndex.map((i) => segments[i]);
@@ -119,42 +119,52 @@ export async function plantedStudy(d: DetectorDomains, songs: SvdSong[], candida
 export interface HorseRow {
   excerpt: number;
   shape: ShapeKind;
+  /** The frequency band (0-3) where this shape moved P(sing) most. */
+  band: number;
   before: number;
   after: number;
-  /** Segments the drawing touches and how many of them LIME ranks in its top |drawn| (LIME runs on the strongest shape only). */
+  /** Segments the drawing touches and how many of them LIME ranks in its top |drawn| (LIME runs on the strongest drawing only). */
   drawn: number[];
   drawnInTop: number;
   explained: boolean;
 }
 
+/**
+ * For each excerpt and shape, draw into time segment `timeSegment` (default 2, the centre) of every
+ * band and keep the band that raises P(sing) most; LIME explains the strongest drawing of the excerpt.
+ */
 export async function horseStudy(
-  d: DetectorDomains, songs: SvdSong[], st: Standardizer, refs: ExcerptRef[], cfg: P2Config, where = { timeSegment: 2, band: 1 },
+  d: DetectorDomains, songs: SvdSong[], st: Standardizer, refs: ExcerptRef[], cfg: P2Config, timeSegment = 2,
 ): Promise<{ rows: HorseRow[]; maps: { clean: number[][]; drawn: number[][]; lime: number[]; title: string }[] }> {
   const rows: HorseRow[] = [];
   const maps: { clean: number[][]; drawn: number[][]; lime: number[]; title: string }[] = [];
-  const { x } = excerptBatch(songs, refs, st);
+  const { x, y } = excerptBatch(songs, refs, st);
+  y.dispose();
   try {
     const before = Array.from(tf.tidy(() => (d.prob.apply(x, { training: false }) as tf.Tensor).dataSync()));
     for (let i = 0; i < refs.length; i++) {
       const xi = x.slice(i, 1);
-      let best: { shape: ShapeKind; p: number; z: tf.Tensor; segs: number[] } | null = null;
-      const tried: HorseRow[] = [];
+      let best: { row: HorseRow; z: tf.Tensor } | null = null;
       for (const shape of SHAPES) {
-        const { z, segments } = drawShape(xi, { kind: shape, ...where, level: cfg.horses.level });
-        const p = tf.tidy(() => (d.prob.apply(z, { training: false }) as tf.Tensor).dataSync()[0]);
-        tried.push({ excerpt: i, shape, before: before[i], after: p, drawn: segments, drawnInTop: NaN, explained: false });
-        if (!best || p > best.p) {
+        let top: { row: HorseRow; z: tf.Tensor } | null = null;
+        for (let band = 0; band < 4; band++) {
+          const { z, segments } = drawShape(xi, { kind: shape, timeSegment, band, level: cfg.horses.level });
+          const p = tf.tidy(() => (d.prob.apply(z, { training: false }) as tf.Tensor).dataSync()[0]);
+          if (!top || p > top.row.after) {
+            top?.z.dispose();
+            top = { row: { excerpt: i, shape, band, before: before[i], after: p, drawn: segments, drawnInTop: NaN, explained: false }, z };
+          } else z.dispose();
+        }
+        rows.push(top!.row);
+        if (!best || top!.row.after > best.row.after) {
           best?.z.dispose();
-          best = { shape, p, z, segs: segments };
-        } else z.dispose();
+          best = top;
+        } else top!.z.dispose();
       }
       const ex = await limeExplain(d, best!.z, [1], { nSamples: cfg.lime.nSamples, batchSize: cfg.lime.batchSize, seed: cfg.seed });
-      const hit = detectionCount(ex.weights, [best!.segs]).value;
-      const row = tried.find((r) => r.shape === best!.shape)!;
-      row.drawnInTop = hit;
-      row.explained = true;
-      rows.push(...tried);
-      maps.push({ clean: excerptImage(xi), drawn: excerptImage(best!.z), lime: ex.weights[0], title: `excerpt ${i + 1}: ${best!.shape}` });
+      best!.row.drawnInTop = detectionCount(ex.weights, [best!.row.drawn]).value;
+      best!.row.explained = true;
+      maps.push({ clean: excerptImage(xi), drawn: excerptImage(best!.z), lime: ex.weights[0], title: `excerpt ${i + 1}: ${best!.row.shape}, P ${best!.row.before.toFixed(2)} -> ${best!.row.after.toFixed(2)}` });
       tf.dispose([xi, best!.z]);
     }
   } finally {
