@@ -1,8 +1,9 @@
 /**
  * Benchmark: a 30 s clip (22.05 kHz) through P1's log-filtered and P2's mel spectrogram, on the
  * reference JS path (float64 radix-2 FFT), the differentiable tfjs path (DFT as strided conv1d;
- * forward, and forward + gradient to the waveform) and PyTorch CPU (torch.stft, 1 thread), printed
- * as a table with ratios to torch's forward time. Torch runs via /usr/bin/python3 (skipped with a
+ * forward, and forward + gradient to the waveform) and PyTorch CPU (torch.stft; 2 threads, then 1
+ * thread: BENCH_TORCH_THREADS, a comma list, first is the reference), printed as a table with
+ * ratios to the reference torch forward time. Torch runs via /usr/bin/python3 (skipped with a
  * line if absent). Also checks the tfjs and torch outputs against the reference.
  *
  *   node --import tsx bench/audio.bench.ts
@@ -56,18 +57,22 @@ async function main(): Promise<void> {
   const torchMs: Record<string, { forward_ms: number; grad_ms: number; first: number[] }> = {};
   if (!existsSync(py)) console.log('PyTorch: skipped (/usr/bin/python3 not found)');
   else {
-    const p = spawnSync(py, [join(__dirname, 'audio_torch.py'), dir], { encoding: 'utf8' });
-    const line = (p.stdout || '').trim().split('\n').pop() || '';
-    let res: Record<string, unknown> = {};
-    try { res = JSON.parse(line); } catch { console.log(`PyTorch: skipped (no output; ${p.stderr.slice(0, 200)})`); }
-    if (res.skip) console.log(`PyTorch: skipped (${res.skip})`);
-    for (const kind of ['logfilt', 'mel']) {
-      const k = res[kind] as { forward_ms: number; grad_ms: number; first: number[] } | undefined;
-      if (!k) continue;
-      torchMs[kind] = k;
-      rows.push({ kind, path: `torch ${res.torch} CPU forward (1 thread)`, ms: k.forward_ms });
-      rows.push({ kind, path: `torch ${res.torch} CPU forward+grad`, ms: k.grad_ms });
-      console.log(`${kind}: torch vs reference (middle frame) max relative error ${maxRelErr(k.first, refs[kind]).toExponential(2)}`);
+    const threadList = (process.env.BENCH_TORCH_THREADS ?? '2,1').split(',').map(Number);
+    for (const threads of threadList) {
+      const p = spawnSync(py, [join(__dirname, 'audio_torch.py'), dir, String(threads)], { encoding: 'utf8' });
+      const line = (p.stdout || '').trim().split('\n').pop() || '';
+      let res: Record<string, unknown> = {};
+      try { res = JSON.parse(line); } catch { console.log(`PyTorch: skipped (no output; ${p.stderr.slice(0, 200)})`); }
+      if (res.skip) console.log(`PyTorch: skipped (${res.skip})`);
+      for (const kind of ['logfilt', 'mel']) {
+        const k = res[kind] as { forward_ms: number; grad_ms: number; first: number[] } | undefined;
+        if (!k) continue;
+        if (!torchMs[kind]) torchMs[kind] = k; // the first thread count is the reference
+        const t = `${res.threads} thread${res.threads === 1 ? '' : 's'}`;
+        rows.push({ kind, path: `torch ${res.torch} CPU forward (${t})`, ms: k.forward_ms });
+        rows.push({ kind, path: `torch ${res.torch} CPU forward+grad (${t})`, ms: k.grad_ms });
+        console.log(`${kind}: torch (${t}) vs reference (middle frame) max relative error ${maxRelErr(k.first, refs[kind]).toExponential(2)}`);
+      }
     }
   }
   console.log('\n| spectrogram | path | ms per 30 s clip | x torch forward |');

@@ -1,6 +1,6 @@
 """PyTorch CPU reference timings for the audio front-end (bench/audio.bench.ts calls this).
 
-Usage: python3 bench/audio_torch.py <dir>   where <dir> holds signal.f32 (30 s at 22.05 kHz),
+Usage: python3 bench/audio_torch.py <dir> [threads]   where <dir> holds signal.f32 (30 s at 22.05 kHz),
 {logfilt,mel}_fb.f32 (filterbanks, row-major [bins, bands]) and config.json, all written by the
 TS bench. Prints one JSON object: per kind, forward and forward+backward milliseconds and the
 output (for a sanity check against the JS reference).
@@ -16,7 +16,7 @@ except ImportError as e:  # the TS bench prints a skip line
     print(json.dumps({"skip": f"torch not available: {e}"}))
     sys.exit(0)
 
-torch.set_num_threads(1)  # same as the single-threaded wasm backend
+torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)  # the issue's reference: 2 threads
 
 
 def timeit(f, reps):

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/lib/engine';
-import { fft, makeWindow, frameSignal, stft, magnitude, istft, resample } from '../../src/lib/audio';
+import { fft, rfft, makeWindow, frameSignal, stft, magnitude, istft, resample } from '../../src/lib/audio';
 
 const sine = (n: number, f: number, sr: number, a = 1, ph = 0) => Float32Array.from({ length: n }, (_, i) => a * Math.sin((2 * Math.PI * f * i) / sr + ph));
 
@@ -18,6 +18,34 @@ test('fft matches the direct DFT and inverts', () => {
   fft(re, im, true);
   for (let n = 0; n < 16; n++) assert.ok(Math.abs(re[n] - x[n]) < 1e-12 && Math.abs(im[n]) < 1e-12);
   assert.throws(() => fft(new Float64Array(12), new Float64Array(12)), /power of two, got 12/);
+});
+
+test('rfft gives the direct DFT of a real frame (bins 0..n/2) for n = 2 .. 2048; complex fft of 1024 too', () => {
+  const r = new Rng(2);
+  for (const n of [2, 4, 8, 64, 2048]) {
+    const x = Float64Array.from({ length: n }, () => r.normal());
+    const { re, im } = rfft(x);
+    assert.equal(re.length, n / 2 + 1);
+    let worst = 0;
+    for (let k = 0; k <= n / 2; k++) {
+      let sr = 0, si = 0;
+      for (let m = 0; m < n; m++) { sr += x[m] * Math.cos((2 * Math.PI * k * m) / n); si -= x[m] * Math.sin((2 * Math.PI * k * m) / n); }
+      worst = Math.max(worst, Math.abs(re[k] - sr), Math.abs(im[k] - si));
+    }
+    assert.ok(worst < 1e-9 * n, `n ${n}: max abs error ${worst}`);
+    // the same as the complex FFT of the frame
+    const cr = Float64Array.from(x), ci = new Float64Array(n);
+    fft(cr, ci);
+    for (let k = 0; k <= n / 2; k++) assert.ok(Math.abs(cr[k] - re[k]) < 1e-9 && Math.abs(ci[k] - im[k]) < 1e-9, `n ${n} bin ${k}`);
+  }
+  // writes into given arrays; bad lengths throw
+  const outRe = new Float64Array(5), outIm = new Float64Array(5);
+  const res = rfft([1, 0, 0, 0, 0, 0, 0, 0], outRe, outIm);
+  assert.equal(res.re, outRe);
+  assert.deepEqual(Array.from(outRe), [1, 1, 1, 1, 1]);
+  assert.throws(() => rfft(new Float64Array(6)), /power of two >= 2, got 6/);
+  assert.throws(() => rfft(new Float64Array(1)), /power of two >= 2, got 1/);
+  assert.throws(() => rfft(new Float64Array(8), new Float64Array(4), new Float64Array(5)), /output arrays need 5 values/);
 });
 
 test('windows: periodic and symmetric hann values; unknown names and bad lengths throw', () => {

@@ -367,6 +367,10 @@ const DX_CASES: { name: string; x: number[]; w: number[]; strides: number | [num
   { name: 'rectangular strides [2, 1]', x: [2, 8, 7, 2], w: [3, 2, 2, 3], strides: [2, 1], pad: 'same' },
   { name: 'numeric pad 1 with ceil rounding, stride 2', x: [1, 8, 8, 2], w: [3, 3, 2, 2], strides: 2, pad: 1, round: 'ceil' },
   { name: '32 -> 16 channels, stride 1 same (small-CNN layer shape)', x: [3, 7, 7, 16], w: [3, 3, 16, 32], strides: 1, pad: 'same' },
+  // sH * sW > 4: the column route (matmul + col2im)
+  { name: 'stride 3 same (column route)', x: [2, 10, 9, 3], w: [4, 3, 3, 2], strides: 3, pad: 'same' },
+  { name: 'stride 3 numeric pad 2, ceil rounding (column route)', x: [1, 9, 11, 2], w: [3, 5, 2, 3], strides: 3, pad: 2, round: 'ceil' },
+  { name: 'hop-sized 1-D stride with overlapping frames (the DFT conv shape; column route)', x: [2, 1, 70, 1], w: [1, 16, 1, 6], strides: [1, 5], pad: 'valid' },
 ];
 for (const c of DX_CASES) {
   test(`Conv2DBackpropInput matches cpu: ${c.name}`, async () => {
@@ -398,4 +402,56 @@ test('Conv2DBackpropInput and the max-pool gradient leave no tensors and no back
   const ids = backend.numDataIds();
   await noLeak(() => tf.dispose(tf.tidy(step)));
   assert.equal(backend.numDataIds(), ids, 'backend buffers leaked');
+});
+
+// BatchMatMul / _FusedMatMul with transposed operands: robustlens transposes explicitly on wasm
+const MM_CASES: { a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
+  { a: [5, 7], b: [7, 3], tA: false, tB: false },
+  { a: [7, 5], b: [7, 3], tA: true, tB: false },
+  { a: [5, 7], b: [3, 7], tA: false, tB: true },
+  { a: [7, 5], b: [3, 7], tA: true, tB: true },
+  { a: [2, 6, 4], b: [2, 5, 6], tA: true, tB: true },
+  { a: [3, 4, 6], b: [1, 5, 6], tA: false, tB: true }, // broadcast batch of b
+];
+for (const c of MM_CASES) {
+  test(`BatchMatMul matches cpu: a ${JSON.stringify(c.a)}${c.tA ? '^T' : ''} x b ${JSON.stringify(c.b)}${c.tB ? '^T' : ''}`, async () => {
+    const ad = data(c.a, 40);
+    const bd = data(c.b, 41);
+    await assertMatchesCpu('BatchMatMul', () => [tf.matMul(T(ad), T(bd), c.tA, c.tB)]);
+  });
+}
+
+test('_FusedMatMul with transposes, bias and relu matches cpu; gradients of a dense layer match cpu', async () => {
+  const ad = data([6, 9], 42);
+  const bd = data([4, 6], 43);
+  const biasd = data([4], 44);
+  for (const [tA, tB] of [[true, true], [false, false]] as const) {
+    const a = tA ? ad : data([9, 6], 45);
+    const b = tB ? bd : data([6, 4], 46);
+    await assertMatchesCpu(`fused tA ${tA} tB ${tB}`, () => [
+      tf.fused.matMul({ a: T(a) as tf.Tensor2D, b: T(b) as tf.Tensor2D, transposeA: tA, transposeB: tB, bias: T(biasd), activation: 'relu' }),
+    ]);
+  }
+  const xd = data([8, 12], 47);
+  const wd = data([12, 5], 48);
+  await assertMatchesCpu('dense gradients', () =>
+    tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: T(data([5], 51)), activation: 'relu' }).square().sum())([T(xd), T(wd)]),
+  );
+});
+
+test('the matmul wrappers replace tfjs kernels on wasm and leave no backend buffers behind', async (t) => {
+  if (!onWasm()) return t.skip('not on wasm');
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const mine = WASM_KERNEL_REPLACEMENTS.find((k) => k.kernelName === name);
+    assert.ok(mine, `${name} is a replacement`);
+    assert.equal(tf.getKernel(name, 'wasm')?.kernelFunc, mine!.kernelFunc);
+  }
+  const a = T(data([4, 6], 49));
+  const b = T(data([5, 6], 50));
+  tf.dispose(tf.matMul(a, b, false, true));
+  const backend = tf.engine().backend as unknown as { numDataIds(): number };
+  const ids = backend.numDataIds();
+  await noLeak(() => tf.dispose(tf.matMul(a, b, false, true)));
+  assert.equal(backend.numDataIds(), ids, 'backend buffers leaked');
+  tf.dispose([a, b]);
 });

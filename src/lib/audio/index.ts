@@ -2,7 +2,7 @@
 export { readWav, writeWav, toMono } from './wav';
 export type { WavAudio, WriteWavOptions } from './wav';
 export type { Mat } from './mat';
-export { fft, isPowerOfTwo } from './fft';
+export { fft, rfft, isPowerOfTwo } from './fft';
 export { makeWindow, WINDOW_NAMES } from './makeWindow';
 export type { WindowName } from './makeWindow';
 export { frameSignal, frameCount } from './frameSignal';

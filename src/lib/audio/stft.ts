@@ -11,7 +11,7 @@
  *   const mag = magnitude(X); // |X|, [frames, 513]
  */
 import { checkOptions } from '../engine';
-import { fft, isPowerOfTwo } from './fft';
+import { isPowerOfTwo, rfft } from './fft';
 import { frameSignal } from './frameSignal';
 import { makeWindow, WindowName } from './makeWindow';
 import { Mat } from './mat';
@@ -58,12 +58,13 @@ export function stft(x: ArrayLike<number>, options: StftOptions = {}): Complex {
   const T = frames.shape[0];
   const K = nFft / 2 + 1;
   const re = new Float32Array(T * K), im = new Float32Array(T * K);
-  const br = new Float64Array(nFft), bi = new Float64Array(nFft);
+  const buf = new Float64Array(nFft);
+  const br = new Float64Array(K), bi = new Float64Array(K);
   for (let t = 0; t < T; t++) {
-    for (let j = 0; j < nFft; j++) br[j] = frames.data[t * nFft + j] * window[j];
-    bi.fill(0);
-    fft(br, bi);
-    for (let k = 0; k < K; k++) { re[t * K + k] = br[k]; im[t * K + k] = bi[k]; }
+    for (let j = 0; j < nFft; j++) buf[j] = frames.data[t * nFft + j] * window[j];
+    rfft(buf, br, bi);
+    re.set(br, t * K);
+    im.set(bi, t * K);
   }
   return { re, im, shape: [T, K] };
 }

@@ -7,8 +7,9 @@
  * tensors), Conv2DBackpropInput (replacing tfjs' loop kernel: one XNNPACK Conv2D with the flipped
  * filter; see kernels/conv2DBackpropInput.ts), DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInput and
  * UnsortedSegmentSum (loops over float32 arrays), Einsum (forward, on wasm kernels), float32
- * Minimum / Maximum (replacing tfjs' slow broadcasting loop; kernels/minMaxBroadcast.ts), then
- * registerGradientFixes().
+ * Minimum / Maximum (replacing tfjs' slow broadcasting loop; kernels/minMaxBroadcast.ts),
+ * BatchMatMul / _FusedMatMul with transposed operands (transposed explicitly, then XNNPACK;
+ * kernels/matMulTransposed.ts), then registerGradientFixes().
  *
  * @example
  *   await engine.ready();   // registers these on wasm
@@ -22,6 +23,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwiseCon
 import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
 import { einsumConfig } from './kernels/einsum';
 import { minimumWasmConfig, maximumWasmConfig, captureStockMinMax } from './kernels/minMaxBroadcast';
+import { batchMatMulWasmConfig, fusedMatMulWasmConfig, captureStockMatMul } from './kernels/matMulTransposed';
 import { avgPoolGradient } from './kernels/avgPoolGradient';
 import { maxPoolGradient, maxPoolFirstMaxGrad, MAX_POOL_GRAD_KERNEL, MAX_POOL_GRAD_BACKENDS } from './kernels/maxPoolGradient';
 import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGradient';
@@ -38,7 +40,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
 let registered = false;
 
 /** Kernels robustlens registers on wasm in place of tfjs' own (faster; tfjs' kept as fallback). */
-export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig, minimumWasmConfig, maximumWasmConfig];
+export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig, minimumWasmConfig, maximumWasmConfig, batchMatMulWasmConfig, fusedMatMulWasmConfig];
 
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
 export function registerWasmKernels(): void {
@@ -49,6 +51,7 @@ export function registerWasmKernels(): void {
   }
   captureStockConv2DBackpropInput();
   captureStockMinMax();
+  captureStockMatMul();
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;

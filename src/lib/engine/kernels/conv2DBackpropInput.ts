@@ -10,8 +10,11 @@
  *   dx = conv2d(pad(dyS, top fH-1-pT, bottom H - oH' + pT, same for columns), wF, 'valid')
  * with oH' = (oH - 1) s + 1. Stride 1 with non-negative pads passes the pads to XNNPACK; otherwise
  * the zero-stuffed, padded dy is written once on the wasm heap (strides with sH * sW <= 4 only:
- * stuffing multiplies the work by sH * sW). NHWC only; other data formats and larger strides (e.g.
- * a hop-sized DFT conv) fall back to tfjs' kernel.
+ * stuffing multiplies the work by sH * sW). Larger strides (e.g. a hop-sized DFT conv of the
+ * differentiable spectrogram) take the column route instead:
+ *   cols[(b, y, x), (u, v, c)] = sum_o dy[b, y, x, o] w[u, v, c, o]     (one XNNPACK matmul)
+ *   dx[b, y*sH + u - pT, x*sW + v - pL, c] += cols[(b, y, x), (u, v, c)]  (col2im on the heap)
+ * NHWC only; other data formats fall back to tfjs' kernel.
  *
  * @example
  *   registerWasmKernels(); // tf.grad(x => tf.conv2d(x, w, 1, 'same').sum())(x) now runs XNNPACK
@@ -63,9 +66,10 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const right = W - dW + pL;
 
   const stuffed = sH !== 1 || sW !== 1 || top < 0 || bottom < 0 || left < 0 || right < 0;
-  if (stuffed && sH * sW > MAX_STUFFED_STRIDE && stock != null) {
-    // zero-stuffing multiplies the work by sH * sW (a hop-sized stride would make a huge buffer)
-    return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  if (stuffed && sH * sW > MAX_STUFFED_STRIDE) {
+    // zero-stuffing multiplies the work by sH * sW (a hop-sized stride would make a huge buffer):
+    // one matmul to the columns, then scatter-add them (col2im)
+    return col2imBackpropInput(backend, dy, filter, info);
   }
   // wF[u, v, o, c] = w[fH-1-u, fW-1-v, c, o]
   const flipped = callKernel('Reverse', 'wasm', backend, { x: filter }, { dims: [0, 1] });
@@ -104,6 +108,46 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   ); // [B, H, W, C]
   disposeInfos(backend, wF);
   if (stuffed) disposeInfos(backend, src);
+  return dx;
+}
+
+/** dx by the column route: dy [B*oH*oW, O] x w[fH*fW*C, O]^T, then scatter-add into dx (col2im). */
+function col2imBackpropInput(backend: WasmBackendLike, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { batchSize: B, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O } = info;
+  const pT = info.padInfo.top;
+  const pL = info.padInfo.left;
+  const M = B * oH * oW;
+  const Kc = fH * fW * C;
+  const a = callKernel('Reshape', 'wasm', backend, { x: dy }, { shape: [1, M, O] });
+  const b = callKernel('Reshape', 'wasm', backend, { x: filter }, { shape: [1, Kc, O] });
+  const cols = callKernel('BatchMatMul', 'wasm', backend, { a, b }, { transposeA: false, transposeB: true }); // [1, M, Kc]
+  disposeInfos(backend, a, b);
+  const dx = backend.makeOutput([B, H, W, C], 'float32');
+  const out = heapF32(backend, dx); // views after the last allocation
+  const cv = heapF32(backend, cols);
+  out.fill(0);
+  const rowLen = fW * C;
+  for (let bi = 0; bi < B; bi++) {
+    for (let y = 0; y < oH; y++) {
+      for (let x = 0; x < oW; x++) {
+        const m = (bi * oH + y) * oW + x;
+        for (let u = 0; u < fH; u++) {
+          const r = y * sH + u - pT;
+          if (r < 0 || r >= H) continue;
+          const src = m * Kc + u * rowLen;
+          const c0 = x * sW - pL;
+          // columns v with 0 <= c0 + v < W; each (v, c) run is contiguous in both arrays
+          const v0 = Math.max(0, -c0);
+          const v1 = Math.min(fW, W - c0);
+          if (v1 <= v0) continue;
+          const dst = ((bi * H + r) * W + c0) * C;
+          for (let k = v0 * C, e = v1 * C; k < e; k++) out[dst + k] += cv[src + k];
+        }
+      }
+    }
+  }
+  disposeInfos(backend, cols);
   return dx;
 }
 
