@@ -1,8 +1,10 @@
 /**
  * The kernels robustlens used before the bench's speed-ups, kept so `npm run bench` can measure
  * before/after in the same command: tfjs' stock wasm Conv2DBackpropInput (captured before
- * engine.ready() replaces it) and the original JS first-maximum MaxPool gradient (a copy of the
- * first version of src/lib/engine/kernels/maxPoolGradient.ts, reading/writing through copies).
+ * engine.ready() replaces it), tfjs' stock wasm BatchMatMul / _FusedMatMul (slow loops for
+ * transposed operands) and Minimum / Maximum, and the original JS first-maximum MaxPool gradient
+ * (a copy of the first version of src/lib/engine/kernels/maxPoolGradient.ts, reading/writing
+ * through copies).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -10,6 +12,8 @@ import { MAX_POOL_GRAD_KERNEL } from '../src/lib/engine/kernels/maxPoolGradient'
 
 /** tfjs-backend-wasm's own Conv2DBackpropInput, captured at import (before engine.ready()). */
 const stockBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+/** Other stock kernels robustlens replaces, captured at import. */
+const stockOthers = ['BatchMatMul', '_FusedMatMul', 'Minimum', 'Maximum'].map((name) => tf.getKernel(name, 'wasm'));
 
 interface AnyBackend {
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
@@ -65,6 +69,11 @@ export function useLegacyKernels(): void {
   if (stockBackpropInput == null) throw new Error('bench: tfjs-backend-wasm has no Conv2DBackpropInput to restore.');
   tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel(stockBackpropInput);
+  for (const k of stockOthers) {
+    if (k == null) continue;
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel(k);
+  }
   tf.unregisterKernel(MAX_POOL_GRAD_KERNEL, 'wasm');
   tf.registerKernel({ kernelName: MAX_POOL_GRAD_KERNEL, backendName: 'wasm', kernelFunc: legacyMaxPoolGrad as unknown as tf.KernelFunc });
 }

@@ -217,3 +217,38 @@ test('the corrected gradients leave no tensors behind', async () => {
   await noLeak(() => tf.dispose(tf.grad(f)(x)));
   x.dispose();
 });
+
+// ---- FusedBatchNorm: robustlens' gradient broadcasts instead of tiling; it must equal the
+// gradient of the same formula written with plain ops, for every input, ranks 4 and 2.
+
+for (const shape of [[3, 4, 5, 6], [7, 6]]) {
+  test(`batchNorm gradient (no Tile) equals the gradient of the plain-ops formula for x, mean, variance, scale, offset: x ${JSON.stringify(shape)}`, async () => {
+    for (const b of BACKENDS()) {
+      await onBackend(b, () => {
+        const C = shape[shape.length - 1];
+        const x = randn(shape, 11);
+        const mean = randn([C], 12);
+        const variance = tf.tidy(() => randn([C], 13).square().add(0.5));
+        const scale = randn([C], 14);
+        const offset = randn([C], 15);
+        const w = randn(shape, 16);
+        const eps = 1e-3;
+        const fused = (xx: tf.Tensor, m: tf.Tensor, v: tf.Tensor, s: tf.Tensor, o: tf.Tensor) =>
+          tf.batchNorm(xx, m as tf.Tensor1D, v as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D, eps).mul(w).sum() as tf.Scalar;
+        const plain = (xx: tf.Tensor, m: tf.Tensor, v: tf.Tensor, s: tf.Tensor, o: tf.Tensor) =>
+          xx.sub(m).mul(tf.rsqrt(v.add(eps))).mul(s).add(o).mul(w).sum() as tf.Scalar;
+        const args = [x, mean, variance, scale, offset];
+        const g1 = tf.tidy(() => tf.grads(fused)(args).map((t) => Float32Array.from(t.dataSync())));
+        const g2 = tf.tidy(() => tf.grads(plain)(args).map((t) => Float32Array.from(t.dataSync())));
+        ['x', 'mean', 'variance', 'scale', 'offset'].forEach((name, i) => {
+          const e = maxRelErr(g1[i], g2[i]);
+          assert.ok(e < 1e-4, `${b}: d/d${name} max relative error ${e}`);
+        });
+        // and the gradient to x agrees with finite differences
+        const e = gradVsFd((t) => fused(t, mean, variance, scale, offset), x);
+        assert.ok(e < 2e-2, `${b}: d/dx vs finite differences ${e}`);
+        tf.dispose([x, mean, variance, scale, offset, w]);
+      });
+    }
+  });
+}

@@ -27,6 +27,7 @@ import { batchMatMulWasmConfig, fusedMatMulWasmConfig, captureStockMatMul } from
 import { avgPoolGradient } from './kernels/avgPoolGradient';
 import { maxPoolGradient, maxPoolFirstMaxGrad, MAX_POOL_GRAD_KERNEL, MAX_POOL_GRAD_BACKENDS } from './kernels/maxPoolGradient';
 import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGradient';
+import { batchNormGradient } from './kernels/batchNormGradient';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -65,7 +66,8 @@ let gradientsFixed = false;
 
 /**
  * Override tfjs 4.22's gradients for AvgPool ('same' padding), MaxPool (tied maxima) and
- * ResizeNearestNeighbor (batch > 1). Gradients are registered per kernel name, for every backend;
+ * ResizeNearestNeighbor (batch > 1), and FusedBatchNorm's (same values, broadcasting instead of
+ * Tile: faster). Gradients are registered per kernel name, for every backend;
  * idempotent.
  */
 export function registerGradientFixes(): void {
@@ -80,4 +82,4 @@ export function registerGradientFixes(): void {
 }
 
 /** The corrected gradient configs (registered for every backend: gradients are per kernel name). */
-export const GRADIENT_FIXES: readonly tf.GradConfig[] = [avgPoolGradient, maxPoolGradient, resizeNearestNeighborGradient];
+export const GRADIENT_FIXES: readonly tf.GradConfig[] = [avgPoolGradient, maxPoolGradient, resizeNearestNeighborGradient, batchNormGradient];
