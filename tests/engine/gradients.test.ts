@@ -252,3 +252,19 @@ for (const shape of [[3, 4, 5, 6], [7, 6]]) {
     }
   });
 }
+
+test('maxPool gradient: a NaN in a window takes the gradient (as in PyTorch), on the 2x2 fast path and the general path', async () => {
+  for (const b of BACKENDS()) {
+    await onBackend(b, () => {
+      // 2x2 stride 2 valid (fast path): windows [1, NaN; 3, 2] and [5, 5; 4, NaN]
+      const x = tf.tensor4d([1, NaN, 5, 5, 3, 2, 4, NaN], [1, 2, 4, 1]);
+      const g = tf.tidy(() => Array.from(tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').sum())(x).dataSync()));
+      assert.deepEqual(g, [0, 1, 0, 0, 0, 0, 0, 1], `${b}: 2x2 path`);
+      // 3x3 window, stride 3 (general path): the NaN at the centre wins over the larger values
+      const y = tf.tensor4d([9, 8, 7, 6, NaN, 5, 4, 3, 2], [1, 3, 3, 1]);
+      const h = tf.tidy(() => Array.from(tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 3, 3, 'valid').sum())(y).dataSync()));
+      assert.deepEqual(h, [0, 0, 0, 0, 1, 0, 0, 0, 0], `${b}: general path`);
+      tf.dispose([x, y]);
+    });
+  }
+});

@@ -57,6 +57,52 @@ export function maxPoolFirstMaxGrad(args: { inputs: tf.NamedTensorInfoMap; backe
   }
   const xv = (heap ? backend.typedArrayFromHeap!(x) : backend.readSync(x.dataId)) as Float32Array;
   const dyv = (heap ? backend.typedArrayFromHeap!(dy) : backend.readSync(dy.dataId)) as Float32Array;
+  if (fH === 2 && fW === 2 && sH === 2 && sW === 2 && top === 0 && left === 0 && 2 * oH <= H && 2 * oW <= W) {
+    firstMax2x2(xv, dyv, dx, B, H, W, C, oH, oW);
+  } else {
+    firstMaxGeneral(xv, dyv, dx, info);
+  }
+  if (out != null) return out;
+  // cpu/webgl: makeTensorInfo(shape, dtype, values); wasm: makeOutput(shape, dtype, offset, values)
+  // (cpu also has a makeOutput, with another signature, so test makeTensorInfo first).
+  if (typeof backend.makeTensorInfo === 'function') return backend.makeTensorInfo(x.shape, 'float32', dx);
+  throw new Error(`robustlens ${MAX_POOL_GRAD_KERNEL}: backend '${tf.getBackend()}' cannot make an output tensor.`);
+}
+
+/** The common 2x2 / stride 2 / valid window, every window inside the input: no offset table. */
+function firstMax2x2(xv: Float32Array, dyv: Float32Array, dx: Float32Array, B: number, H: number, W: number, C: number, oH: number, oW: number): void {
+  const rowStep = W * C;
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < oH; oy++) {
+      for (let ox = 0; ox < oW; ox++) {
+        const p0 = ((b * H + 2 * oy) * W + 2 * ox) * C; // top-left cell, channel 0
+        const dyo = ((b * oH + oy) * oW + ox) * C;
+        for (let c = 0; c < C; c++) {
+          // row-major order: (0,0), (0,1), (1,0), (1,1); strict '>' keeps the first maximum,
+          // a NaN wins (and propagates) as in PyTorch
+          let at = p0 + c;
+          let best = xv[at];
+          let i = at + C;
+          let v = xv[i];
+          if (v > best || (v !== v && best === best)) { best = v; at = i; }
+          i = p0 + rowStep + c;
+          v = xv[i];
+          if (v > best || (v !== v && best === best)) { best = v; at = i; }
+          i += C;
+          v = xv[i];
+          if (v > best || (v !== v && best === best)) { best = v; at = i; }
+          dx[at] += dyv[dyo + c];
+        }
+      }
+    }
+  }
+}
+
+function firstMaxGeneral(xv: Float32Array, dyv: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW } = info;
+  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
   const cells = new Int32Array(fH * fW);
   for (let b = 0; b < B; b++) {
     for (let oy = 0; oy < oH; oy++) {
@@ -87,11 +133,6 @@ export function maxPoolFirstMaxGrad(args: { inputs: tf.NamedTensorInfoMap; backe
       }
     }
   }
-  if (out != null) return out;
-  // cpu/webgl: makeTensorInfo(shape, dtype, values); wasm: makeOutput(shape, dtype, offset, values)
-  // (cpu also has a makeOutput, with another signature, so test makeTensorInfo first).
-  if (typeof backend.makeTensorInfo === 'function') return backend.makeTensorInfo(x.shape, 'float32', dx);
-  throw new Error(`robustlens ${MAX_POOL_GRAD_KERNEL}: backend '${tf.getBackend()}' cannot make an output tensor.`);
 }
 
 /** Backends the first-maximum kernel is registered for. */
