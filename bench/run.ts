@@ -15,6 +15,7 @@ import { ready, Rng } from '../src/lib/engine';
 import { smallCnn, singingVoiceCnn, merCnn } from '../src/lib/models';
 import { pgd } from '../src/lib/attacks';
 import { integratedGradients, big, lime, audioTimeFreqGrid } from '../src/lib/explain';
+import { coalitionStats } from '../src/lib/explain/coalitions';
 import { fit, merLoss } from '../src/lib/train';
 
 export interface Workload {
@@ -117,8 +118,9 @@ const bigW: Workload = {
 
 /** LIME samples: 8192 in the paper; BENCH_LIME_SAMPLES lowers it (the time is scaled back to 8192). */
 export const LIME_SAMPLES = Number(process.env.BENCH_LIME_SAMPLES ?? 256);
+const LIME_UNIT = `LIME 8192 samples (timed: ${LIME_SAMPLES}, scaled), one 115x80 excerpt, singingVoiceCnn width 1`;
 const limeW: Workload = {
-  unit: `LIME 8192 samples (timed: ${LIME_SAMPLES}, scaled), one 115x80 excerpt, singingVoiceCnn width 1`,
+  unit: LIME_UNIT,
   reps: 1,
   warmup: 0,
   per: LIME_SAMPLES / 8192,
@@ -131,8 +133,14 @@ const limeW: Workload = {
     warm.map.dispose();
     return {
       run: async () => {
+        // default workers: 'auto' (worker threads beside the main thread once the work pays for them)
+        const before = coalitionStats.workerRows;
         const r = await lime(model, x, { target: 0, segments, nSamples: LIME_SAMPLES, seed: SEED, batchSize: 256 });
         r.map.dispose();
+        const inWorkers = coalitionStats.workerRows - before;
+        limeW.unit = `${LIME_UNIT}, workers 'auto': ${
+          inWorkers > 0 ? `main + ${coalitionStats.workers} worker thread(s), ${inWorkers} of ${LIME_SAMPLES} samples in workers` : 'main thread only'
+        }`;
       },
       dispose: () => { model.dispose(); x.dispose(); },
     };

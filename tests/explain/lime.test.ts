@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak, assertClose } from '../helpers';
 import { lime, kernelShap, imageGrid, audioTimeFreqGrid, superpixels } from '../../src/lib/explain';
 import { limeKernel, weightedRidge } from '../../src/lib/explain/lime';
-import { coalitionLimits } from '../../src/lib/explain/coalitions';
+import { coalitionLimits, coalitionStats } from '../../src/lib/explain/coalitions';
 import { Rng } from '../../src/lib/engine';
+import { smallCnn } from '../../src/lib/models';
 import { tensorFrom, maxAbsDiff } from './tinyModels';
 
 before(setup);
@@ -268,4 +269,109 @@ test('the gather fallback for huge segmentations gives the same samples as the m
     coalitionLimits.basisElements = saved;
   }
   tf.dispose([x, a.map]);
+});
+
+/** Run fn with worker threads started however little work is left, and env ROBUSTLENS_WORKERS set. */
+async function withWorkers<T>(env: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const saved = { min: coalitionLimits.parallelMinMs, wait: coalitionLimits.awaitWorkers, env: process.env.ROBUSTLENS_WORKERS };
+  coalitionLimits.parallelMinMs = 0;
+  coalitionLimits.awaitWorkers = true;
+  if (env === undefined) delete process.env.ROBUSTLENS_WORKERS;
+  else process.env.ROBUSTLENS_WORKERS = env;
+  try {
+    return await fn();
+  } finally {
+    coalitionLimits.parallelMinMs = saved.min;
+    coalitionLimits.awaitWorkers = saved.wait;
+    if (saved.env === undefined) delete process.env.ROBUSTLENS_WORKERS;
+    else process.env.ROBUSTLENS_WORKERS = saved.env;
+  }
+}
+
+test('lime and kernelShap with worker threads give the numbers of the main thread alone (LayersModel)', async () => {
+  const model = smallCnn({ inputShape: [H, W, CH], classes: 3, width: 0.5, hidden: 8, seed: 2 });
+  const x = tensorFrom(17, [2, H, W, CH]);
+  await withWorkers(undefined, async () => {
+    const o = { target: [1, 2], segments: seg, nSamples: 300, seed: 5, batchSize: 32 };
+    const one = await lime(model, x, { ...o, workers: 0 });
+    const before = { ...coalitionStats };
+    const par = await noLeak(async () => {
+      const r = await lime(model, x, { ...o, workers: 1 });
+      r.map.dispose();
+      return r;
+    });
+    assert.ok(coalitionStats.workerRows > before.workerRows, 'a worker evaluated samples');
+    assert.equal(coalitionStats.pools, before.pools + 1, 'one pool for both examples');
+    for (let i = 0; i < 2; i++) {
+      assert.ok(maxAbsDiff(par.weights[i], one.weights[i]) <= 1e-6, `weights ${par.weights[i]} vs ${one.weights[i]}`);
+      assert.ok(Math.abs(par.intercept[i] - one.intercept[i]) <= 1e-6 && Math.abs(par.fidelity[i] - one.fidelity[i]) <= 1e-6);
+    }
+    const fine = imageGrid(H, W, 6, 2);
+    const s0 = await kernelShap(model, x, { target: 0, segments: fine, nSamples: 200, seed: 3, workers: 0 });
+    const s1 = await kernelShap(model, x, { target: 0, segments: fine, nSamples: 200, seed: 3, workers: 2, batchSize: 30 });
+    for (let i = 0; i < 2; i++) assert.ok(maxAbsDiff(s1.values[i], s0.values[i]) <= 1e-6, `phi ${s1.values[i]} vs ${s0.values[i]}`);
+    tf.dispose([one.map, s0.map, s1.map]);
+  });
+  // 'auto' with ROBUSTLENS_WORKERS=2 (one worker) equals ROBUSTLENS_WORKERS=1 (none)
+  const auto = await withWorkers('2', async () => {
+    const before = coalitionStats.workerRows;
+    const r = await lime(model, x, { target: 0, segments: seg, nSamples: 200, seed: 6 });
+    assert.ok(coalitionStats.workerRows > before, 'ROBUSTLENS_WORKERS=2 starts a worker');
+    return r;
+  });
+  const single = await withWorkers('1', async () => {
+    const before = coalitionStats.workerRows;
+    const r = await lime(model, x, { target: 0, segments: seg, nSamples: 200, seed: 6 });
+    assert.equal(coalitionStats.workerRows, before, 'ROBUSTLENS_WORKERS=1 runs on the main thread only');
+    return r;
+  });
+  for (let i = 0; i < 2; i++) assert.ok(maxAbsDiff(auto.weights[i], single.weights[i]) <= 1e-6);
+  tf.dispose([x, auto.map, single.map]);
+  model.dispose();
+});
+
+test('worker threads: plain functions stay on the main thread, bad workers / ROBUSTLENS_WORKERS throw, a failing pool falls back', async () => {
+  const f = segmentMeanModel(v);
+  const x = tensorFrom(18, [1, H, W, CH]);
+  await withWorkers(undefined, async () => {
+    const before = coalitionStats.workerRows;
+    const r = await lime(f, x, { target: 0, segments: seg, nSamples: 100, workers: 1 });
+    assert.equal(coalitionStats.workerRows, before, 'a function cannot be shipped to a worker');
+    r.map.dispose();
+    await assert.rejects(lime(f, x, { target: 0, segments: seg, workers: -1 }), /lime: workers must be an integer >= 0 or 'auto'; got -1/);
+    await assert.rejects(kernelShap(f, x, { target: 0, segments: seg, workers: 'many' as never }), /kernelShap: workers must be/);
+  });
+  await withWorkers('abc', async () => {
+    await assert.rejects(lime(f, x, { target: 0, segments: seg }), /lime: ROBUSTLENS_WORKERS="abc" is not a number of threads/);
+    await assert.rejects(kernelShap(f, x, { target: 0, segments: seg }), /kernelShap: ROBUSTLENS_WORKERS="abc"/);
+  });
+
+  // a custom layer registered only on the main thread: the worker cannot load the model, lime warns
+  // once and evaluates everything on the main thread, with the same numbers
+  class Doubling extends tf.layers.Layer {
+    static className = 'TestOnlyDoubling';
+    call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.mul(Array.isArray(inputs) ? inputs[0] : inputs, 2);
+    }
+  }
+  const input = tf.input({ shape: [H, W, CH] });
+  const h = new Doubling({}).apply(tf.layers.flatten().apply(input)) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, kernelInitializer: 'ones' }).apply(h) as tf.SymbolicTensor });
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    const [a, b] = await withWorkers(undefined, async () => [
+      await lime(model, x, { target: 0, segments: seg, nSamples: 100, seed: 1, workers: 0 }),
+      await lime(model, x, { target: 0, segments: seg, nSamples: 100, seed: 1, workers: 1 }),
+    ]);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /lime: worker threads failed \(modelPool: worker 0 could not load the model: Unknown layer: TestOnlyDoubling[^]*a worker knows robustlens' own layers only\)\); going on with the main thread only/);
+    assert.deepEqual(b.weights, a.weights);
+    tf.dispose([a.map, b.map]);
+  } finally {
+    console.warn = warn;
+  }
+  tf.dispose([x]);
+  model.dispose();
 });

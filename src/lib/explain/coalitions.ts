@@ -4,7 +4,7 @@
  * back onto x's shape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, ModelFn } from '../engine';
+import { assertFinite, Model, ModelFn, ModelPool, startModelPool, workerCount } from '../engine';
 import { forwardTargets, sameShape } from './common';
 
 /**
@@ -82,13 +82,114 @@ export function resolveOff(where: string, x: tf.Tensor, off: Off): tf.Tensor {
   throw new Error(`${where}: off must be a number, 'mean' or a tf.Tensor; got ${String(off)}.`);
 }
 
-/** Largest (S + 1) x D basis held for the matmul path (elements; tests may lower it). */
-export const coalitionLimits = { basisElements: 16 * 2 ** 20 };
+/**
+ * Largest (S + 1) x D basis held for the matmul path (elements); the least estimated main-thread
+ * work (ms) left in a call for which worker threads are started (a worker needs ~1-1.5 s to start:
+ * engine, model); awaitWorkers: the main thread waits for started workers to load, so they surely
+ * take part. Tests may change all three.
+ */
+export const coalitionLimits = { basisElements: 16 * 2 ** 20, parallelMinMs: 3000, awaitWorkers: false };
+
+/** Rows evaluated on the main thread and in workers, and pools started, since the process began. */
+export const coalitionStats = { mainRows: 0, workerRows: 0, pools: 0, workers: 0 };
+
+/** Rows of the first chunk that times the model before workers are started. */
+const PROBE_ROWS = 16;
+
+/**
+ * Worker threads for the coalitions of one lime()/kernelShap() call: decided up front (a
+ * tf.LayersModel with one output and workerCount(workers) > 0), started lazily by
+ * evaluateCoalitions once the work left pays for the start, shared by the call's examples and
+ * closed by the caller (close() in a finally). A pool that fails falls back to the main thread
+ * (one warning); the numbers do not change, as sampling never leaves the main thread.
+ */
+export class CoalitionWorkers {
+  /** Rows left to evaluate in the whole call (the caller sets it; used to decide the start). */
+  rowsLeft = 0;
+  /** The pool once created (workers may still be loading the model). */
+  private created: Promise<ModelPool> | null = null;
+  private pool: Promise<ModelPool> | null = null;
+  private started: ModelPool | null = null;
+  private failed = false;
+  private closed = false;
+
+  constructor(readonly where: string, readonly model: tf.LayersModel, readonly workers: number) {}
+
+  /** Started and not failed. */
+  get running(): boolean {
+    return this.pool !== null && !this.failed;
+  }
+
+  /** Not started yet (nor closed). */
+  get idle(): boolean {
+    return this.pool === null && !this.closed;
+  }
+
+  /** Start the workers (once); they load the model while the main thread goes on. */
+  start(): void {
+    if (this.pool || this.closed) return;
+    this.created = startModelPool(this.model, { workers: this.workers }).then((p) => {
+      this.started = p;
+      coalitionStats.pools++;
+      coalitionStats.workers = p.size;
+      if (this.closed) void p.close();
+      return p;
+    });
+    this.pool = this.created.then(async (p) => {
+      await p.ready;
+      return p;
+    });
+    this.pool.catch((e) => this.fail(e));
+  }
+
+  /**
+   * The pool once created (batches may be sent while its workers load the model; `loaded`: once
+   * loaded), or null if it failed, was closed, or `stop` resolved first.
+   */
+  async get(stop: Promise<void>, loaded = false): Promise<ModelPool | null> {
+    const want = loaded ? this.pool : this.created;
+    if (!want || this.failed) return null;
+    const p = await Promise.race([want.catch(() => null), stop.then(() => null)]);
+    return this.failed || this.closed ? null : p;
+  }
+
+  fail(e: unknown): void {
+    if (this.failed || this.closed) return;
+    this.failed = true;
+    console.warn(`${this.where}: worker threads failed (${e instanceof Error ? e.message : String(e)}); going on with the main thread only.`);
+    void this.started?.close();
+  }
+
+  /** Close the workers; a start still under way is let finish first, so its failure is reported. */
+  async close(): Promise<void> {
+    await this.pool?.catch(() => undefined);
+    this.closed = true;
+    if (this.started) await this.started.close();
+  }
+}
+
+/**
+ * The worker plan of one call: null (main thread only) for plain functions, models with several
+ * outputs, or workerCount(workers) = 0. Validates `workers` (and ROBUSTLENS_WORKERS) for any model.
+ */
+export function coalitionWorkers(where: string, model: Model, workers: number | 'auto'): CoalitionWorkers | null {
+  let n: number;
+  try {
+    n = workerCount(workers);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
+  if (n === 0 || !(model instanceof tf.LayersModel) || model.outputs.length !== 1) return null;
+  return new CoalitionWorkers(where, model, n);
+}
 
 /**
  * f(x_z)[target] for N binary samples z (row-major Uint8Array N x S) of one example:
  *   x_z = off + (x - off) * z[label(element)]
  * evaluated in batches of batchSize rows; memory stays at about batchSize copies of x.
+ * With `workers` (a tf.LayersModel), the batches are split into chunks of batchSize / threads
+ * rows that the main thread and the worker threads take from one queue; the main thread paints
+ * every chunk (x_z) and sends the painted rows, workers only run the model.
  */
 export async function evaluateCoalitions(
   fn: ModelFn,
@@ -99,6 +200,7 @@ export async function evaluateCoalitions(
   N: number,
   target: number,
   batchSize: number,
+  workers: CoalitionWorkers | null = null,
 ): Promise<Float32Array> {
   const S = seg.nSegments;
   const shape = xi.shape.slice(1);
@@ -126,25 +228,99 @@ export async function evaluateCoalitions(
     basis = tf.tensor1d(seg.labels, 'int32');
   }
   const diffT = useMatMul ? null : tf.sub(xi, offi);
-  try {
-    for (let i = 0; i < N; i += batchSize) {
-      const k = Math.min(batchSize, N - i);
-      const zf = new Float32Array(k * (S + 1));
-      for (let j = 0; j < k; j++) {
-        for (let s = 0; s < S; s++) zf[j * (S + 1) + s] = Z[(i + j) * S + s];
-        zf[j * (S + 1) + S] = 1;
-      }
-      const rows = tf.tidy(() => {
-        const z = tf.tensor2d(zf, [k, S + 1]);
-        if (useMatMul) return tf.matMul(z, basis as tf.Tensor2D).reshape([k, ...shape]);
-        const mask = tf.gather(z.slice([0, 0], [k, S]), basis, 1).reshape([k, ...seg.maskShape]);
-        return offi.add(diffT!.mul(mask)).reshape([k, ...shape]);
-      });
-      const f = await forwardTargets(fn, rows, new Array<number>(k).fill(target), k);
-      rows.dispose();
-      out.set(f, i);
+  /** The painted samples x_z of rows i..i+k-1. */
+  const paintRows = (i: number, k: number) => {
+    const zf = new Float32Array(k * (S + 1));
+    for (let j = 0; j < k; j++) {
+      for (let s = 0; s < S; s++) zf[j * (S + 1) + s] = Z[(i + j) * S + s];
+      zf[j * (S + 1) + S] = 1;
     }
+    return tf.tidy(() => {
+      const z = tf.tensor2d(zf, [k, S + 1]);
+      if (useMatMul) return tf.matMul(z, basis as tf.Tensor2D).reshape([k, ...shape]);
+      const mask = tf.gather(z.slice([0, 0], [k, S]), basis, 1).reshape([k, ...seg.maskShape]);
+      return offi.add(diffT!.mul(mask)).reshape([k, ...shape]);
+    });
+  };
+  const local = async (i: number, k: number) => {
+    const rows = paintRows(i, k);
+    try {
+      out.set(await forwardTargets(fn, rows, new Array<number>(k).fill(target), k), i);
+    } finally {
+      rows.dispose();
+    }
+    coalitionStats.mainRows += k;
+  };
+  const remote = async (pool: ModelPool, i: number, k: number) => {
+    const rows = paintRows(i, k);
+    const data = rows.dataSync() as Float32Array; // sent at once (predict posts synchronously)
+    rows.dispose(); // before the buffer is transferred (the cpu backend returns its own storage)
+    const y = await pool.predict(data, [k, ...shape]);
+    const nOut = y.data.length / k;
+    for (let j = 0; j < k; j++) out[i + j] = y.data[j * nOut + target];
+    coalitionStats.workerRows += k;
+  };
+  const threads = workers ? workers.workers + 1 : 1;
+  const chunk = Math.ceil(batchSize / threads);
+  // chunks start at multiples of `chunk`, except a short first one (a probe of the model's speed)
+  // while the workers are not started
+  const probe = workers?.idle ? Math.min(chunk, PROBE_ROWS) : 0;
+  let next = 0;
+  const size = (i: number) => Math.min(i < probe ? probe - i : chunk, N - i);
+  /** Next chunk's first row, or -1; a worker's second queue leaves the last chunks to the others. */
+  const take = (extra = false) => {
+    if (next >= N || (extra && Math.ceil((N - next) / chunk) <= threads)) return -1;
+    const i = next;
+    next += size(i);
+    return i;
+  };
+  const redo: number[] = [];
+  const feeders: Promise<void>[] = [];
+  let mainDone!: () => void;
+  const stop = new Promise<void>((resolve) => (mainDone = resolve));
+  /** One of two queues per worker (the second keeps the worker busy while the main thread computes). */
+  const feed = async (extra: boolean) => {
+    const pool = await workers!.get(stop);
+    if (!pool) return;
+    for (let i = take(extra); i >= 0; i = take(extra)) {
+      try {
+        await remote(pool, i, size(i));
+      } catch (e) {
+        redo.push(i);
+        workers!.fail(e);
+        return;
+      }
+    }
+  };
+  /** Start the queues and let them send their first chunks before the main thread computes. */
+  const startFeeders = async () => {
+    for (let q = 0; q < 2 * workers!.workers; q++) feeders.push(feed(q >= workers!.workers));
+    await workers!.get(stop, coalitionLimits.awaitWorkers);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  try {
+    if (workers?.running) await startFeeders();
+    for (let i = take(); i >= 0; i = take()) {
+      const k = size(i);
+      const t0 = performance.now();
+      await local(i, k);
+      if (workers) {
+        workers.rowsLeft = Math.max(0, workers.rowsLeft - k);
+        // start the workers once the main thread's estimate of the work left pays for their start
+        if (workers.idle && (workers.rowsLeft * (performance.now() - t0)) / k >= coalitionLimits.parallelMinMs) {
+          workers.start();
+          await startFeeders();
+        }
+        // let worker results in (message events) between the main thread's chunks
+        if (feeders.length) await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    mainDone();
+    await Promise.all(feeders);
+    for (const i of redo) await local(i, size(i));
   } finally {
+    next = N; // on an error, workers take no more chunks
+    mainDone();
     basis.dispose();
     diffT?.dispose();
   }

@@ -10,6 +10,8 @@
  * 2^M - 2 <= nSamples every coalition is enumerated with its kernel weight and phi are the exact
  * Shapley values; otherwise coalition sizes are drawn with probability proportional to
  * C(M,k) pi(k) and a uniform subset of that size (plus its complement) gets weight 1.
+ * For a tf.LayersModel, worker threads (option workers, default 'auto') evaluate part of the
+ * coalitions in parallel; sampling stays on the main thread, so the numbers do not change.
  *
  * @example
  *   const r = await kernelShap(model, x, { target: 1, segments: imageGrid(28, 28, 4, 4), off: 0 });
@@ -18,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, Model, Rng, seedFor } from '../engine';
 import { Attribution, checkInput, checkMethodOptions, positiveInt, targetsFor, TargetOptions } from './common';
-import { evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
+import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
 export interface KernelShapOptions extends TargetOptions {
   /** Segment labels per element (e.g. imageGrid, superpixels, audioTimeFreqGrid). */
@@ -29,8 +31,14 @@ export interface KernelShapOptions extends TargetOptions {
   nSamples?: number;
   /** Seed of the sampled coalitions (default 0); example i uses seedFor(seed, i). */
   seed?: number;
-  /** Rows per forward pass (default 256). */
+  /** Rows per forward pass (default 256; with worker threads, split between the threads). */
   batchSize?: number;
+  /**
+   * Worker threads that evaluate samples beside the main thread (default 'auto':
+   * os.availableParallelism() - 1, or ROBUSTLENS_WORKERS - 1; 0 = main thread only). Only for a
+   * tf.LayersModel, and only once the work left pays for their ~1 s start; same numbers either way.
+   */
+  workers?: number | 'auto';
 }
 
 export interface KernelShapAttribution extends Attribution {
@@ -45,13 +53,13 @@ export interface KernelShapAttribution extends Attribution {
   segments: Int32Array[];
 }
 
-const KNOWN = ['target', 'segments', 'off', 'nSamples', 'seed', 'batchSize'] as const;
+const KNOWN = ['target', 'segments', 'off', 'nSamples', 'seed', 'batchSize', 'workers'] as const;
 
 export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShapOptions): Promise<KernelShapAttribution> {
   const where = 'kernelShap';
   checkMethodOptions(where, options, KNOWN);
   checkInput(where, x);
-  const { off = 'mean', nSamples = 2048, seed = 0, batchSize = 256 } = options;
+  const { off = 'mean', nSamples = 2048, seed = 0, batchSize = 256, workers = 'auto' } = options;
   positiveInt(where, 'nSamples', nSamples);
   positiveInt(where, 'batchSize', batchSize);
   const segs = resolveSegments(where, options.segments, x);
@@ -59,6 +67,8 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
   const targets = targetsFor(where, fn, x, options.target);
   const B = x.shape[0];
   const D = x.size / B;
+  const par = coalitionWorkers(where, model, workers);
+  if (par) par.rowsLeft = B * (nSamples + 2); // an estimate (enumeration may need fewer)
   const offAll = resolveOff(where, x, off);
   const res: KernelShapAttribution = {
     map: null as unknown as tf.Tensor, values: [], base: [], prediction: [], exact: [], segments: [],
@@ -77,7 +87,7 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
       const offi = offAll.slice(i, 1);
       let v: Float32Array;
       try {
-        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], batchSize);
+        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], batchSize, par);
       } finally {
         xi.dispose();
         offi.dispose();
@@ -92,6 +102,7 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
     }
   } finally {
     offAll.dispose();
+    await par?.close();
   }
   res.map = tf.tensor(painted, x.shape);
   return res;

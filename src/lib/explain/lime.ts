@@ -10,6 +10,8 @@
  *   fidelity = weighted R^2 of g on the samples.
  * The weights v (one per segment) are painted onto x's shape as `map`. Samples are evaluated in
  * batches of batchSize rows, so 8192 samples of a 115 x 80 excerpt need ~batchSize copies in memory.
+ * For a tf.LayersModel, worker threads (option workers, default 'auto') evaluate part of the
+ * samples in parallel; the samples are drawn on the main thread, so the numbers do not change.
  *
  * @example
  *   const seg = audioTimeFreqGrid(115, 80);                            // 5 x 4 = 20 components
@@ -19,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, Model, Rng, seedFor } from '../engine';
 import { Attribution, checkInput, checkMethodOptions, positiveInt, targetsFor, TargetOptions } from './common';
-import { evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
+import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
 export interface LimeOptions extends TargetOptions {
   /** Segment labels per element (e.g. imageGrid, superpixels, audioTimeFreqGrid). */
@@ -34,8 +36,14 @@ export interface LimeOptions extends TargetOptions {
   alpha?: number;
   /** Seed of the samples (default 0); example i uses seedFor(seed, i). */
   seed?: number;
-  /** Rows per forward pass (default 256). */
+  /** Rows per forward pass (default 256; with worker threads, split between the threads). */
   batchSize?: number;
+  /**
+   * Worker threads that evaluate samples beside the main thread (default 'auto':
+   * os.availableParallelism() - 1, or ROBUSTLENS_WORKERS - 1; 0 = main thread only). Only for a
+   * tf.LayersModel, and only once the work left pays for their ~1 s start; same numbers either way.
+   */
+  workers?: number | 'auto';
 }
 
 export interface LimeAttribution extends Attribution {
@@ -50,13 +58,13 @@ export interface LimeAttribution extends Attribution {
   prediction: number[];
 }
 
-const KNOWN = ['target', 'segments', 'off', 'nSamples', 'kernelWidth', 'alpha', 'seed', 'batchSize'] as const;
+const KNOWN = ['target', 'segments', 'off', 'nSamples', 'kernelWidth', 'alpha', 'seed', 'batchSize', 'workers'] as const;
 
 export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Promise<LimeAttribution> {
   const where = 'lime';
   checkMethodOptions(where, options, KNOWN);
   checkInput(where, x);
-  const { off = 'mean', nSamples = 1000, kernelWidth = 0.25, alpha = 1, seed = 0, batchSize = 256 } = options;
+  const { off = 'mean', nSamples = 1000, kernelWidth = 0.25, alpha = 1, seed = 0, batchSize = 256, workers = 'auto' } = options;
   positiveInt(where, 'nSamples', nSamples);
   positiveInt(where, 'batchSize', batchSize);
   if (!(kernelWidth > 0)) throw new Error(`${where}: kernelWidth must be > 0; got ${kernelWidth}.`);
@@ -66,6 +74,8 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
   const targets = targetsFor(where, fn, x, options.target);
   const B = x.shape[0];
   const D = x.size / B;
+  const par = coalitionWorkers(where, model, workers);
+  if (par) par.rowsLeft = B * nSamples;
   const offAll = resolveOff(where, x, off);
   const result: LimeAttribution = { map: null as unknown as tf.Tensor, weights: [], intercept: [], fidelity: [], segments: [], prediction: [] };
   const painted = new Float32Array(B * D);
@@ -81,7 +91,7 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
       const offi = offAll.slice(i, 1);
       let y: Float32Array;
       try {
-        y = await evaluateCoalitions(fn, xi, offi, seg, Z, nSamples, targets[i], batchSize);
+        y = await evaluateCoalitions(fn, xi, offi, seg, Z, nSamples, targets[i], batchSize, par);
       } finally {
         xi.dispose();
         offi.dispose();
@@ -97,6 +107,7 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
     }
   } finally {
     offAll.dispose();
+    await par?.close();
   }
   result.map = tf.tensor(painted, x.shape);
   return result;
