@@ -117,7 +117,7 @@ const bigW: Workload = {
 };
 
 /** LIME samples: 8192 in the paper; BENCH_LIME_SAMPLES lowers it (the time is scaled back to 8192). */
-export const LIME_SAMPLES = Number(process.env.BENCH_LIME_SAMPLES ?? 256);
+export const LIME_SAMPLES = Number(process.env.BENCH_LIME_SAMPLES ?? 1024);
 const LIME_UNIT = `LIME 8192 samples (timed: ${LIME_SAMPLES}, scaled), one 115x80 excerpt, singingVoiceCnn width 1`;
 const limeW: Workload = {
   unit: LIME_UNIT,

@@ -233,7 +233,7 @@ def main(argv):
     torch.set_num_threads(threads)
     torch.manual_seed(SEED)
     if name == "lime8192":
-        spec = lime(opt("--lime-samples", 256))
+        spec = lime(opt("--lime-samples", 1024))
     elif name in WORKLOADS:
         spec = WORKLOADS[name]()
     else:

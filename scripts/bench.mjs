@@ -16,7 +16,7 @@
  * per-core comparison with the single-threaded wasm backend): ratio is ours / torch at 2 threads,
  * ratio_1t ours / torch at 1 thread.
  * Env: BENCH_TORCH_THREADS (comma list, default "2,1"; the first is the reference), BENCH_LIME_SAMPLES
- * (default 256; LIME time is scaled to 8192 samples), BENCH_NO_LEGACY=1, BENCH_REPS.
+ * (default 1024, so the worker threads start as in real use; LIME time is scaled to 8192 samples), BENCH_NO_LEGACY=1, BENCH_REPS.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PY = '/usr/bin/python3';
 const TORCH_THREADS = (process.env.BENCH_TORCH_THREADS ?? '2,1').split(',').map(Number);
 if (TORCH_THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`bench: BENCH_TORCH_THREADS must be a comma list of positive integers, got "${process.env.BENCH_TORCH_THREADS}"`);
-const LIME_SAMPLES = Number(process.env.BENCH_LIME_SAMPLES ?? 256);
+const LIME_SAMPLES = Number(process.env.BENCH_LIME_SAMPLES ?? 1024);
 const args = process.argv.slice(2);
 const profile = args.includes('--profile');
 const ALL = ['cnn_adam', 'pgd10', 'ig50', 'lime8192', 'big50', 'spectrogram', 'mer_epoch'];
