@@ -120,3 +120,30 @@ test('modelsDir: ROBUSTLENS_MODELS overrides; default is the project models/ fol
   assert.equal(modelsDir({ ROBUSTLENS_MODELS: '/tmp/xyz' }), '/tmp/xyz');
   assert.equal(modelsDir({}), path.resolve(__dirname, '..', '..', 'models'));
 });
+
+test('getOrTrain stores the training-gradients version in the card; a model saved without it (older engine) is retrained; isCached agrees', async () => {
+  const { isCached, TRAINING_GRADIENTS } = await import('../../src/lib/models');
+  const dir = tmpRoot();
+  const logs: string[] = [];
+  let trained = 0;
+  const trainFn = () => {
+    trained++;
+    return mlp({ inputShape: [2], outputs: 2, seed: 1 });
+  };
+  // a model saved the old way: the card's config is the caller's config only
+  const old = mlp({ inputShape: [2], outputs: 2, seed: 1 });
+  await saveModel(old, 'h', { dir, config: { seed: 1 } });
+  old.dispose();
+  assert.equal(isCached('h', { seed: 1 }, { dir }), false);
+  const r = await getOrTrain('h', { seed: 1 }, trainFn, { dir, log: (s: string) => logs.push(s) });
+  assert.equal(r.cached, false);
+  assert.equal(trained, 1);
+  assert.match(logs.join('\n'), /another config \(trainingGradients: saved undefined, requested 2\)|another config .*trainingGradients/);
+  assert.deepEqual(readCard(path.join(dir, 'h')).config, { seed: 1, trainingGradients: TRAINING_GRADIENTS });
+  assert.equal(isCached('h', { seed: 1 }, { dir }), true);
+  const again = await getOrTrain('h', { seed: 1 }, trainFn, { dir });
+  assert.equal(again.cached, true);
+  assert.equal(trained, 1);
+  r.model.dispose();
+  again.model.dispose();
+});

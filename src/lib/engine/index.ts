@@ -2,6 +2,9 @@ export { ready, backendName, describe, requestedBackend, BACKENDS } from './back
 export type { BackendName } from './backend';
 export { Rng, seedFor } from './random';
 export { asFn, checkOptions, assertFinite } from './model';
+export { registerGradientFixes } from './kernels';
 export type { Model, ModelFn } from './model';
 export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool } from './parallel';
 export type { ModelPoolOptions, PoolOutput, PoolModelArtifacts } from './parallel';
+export { runTasks, fingerprint } from './tasks';
+export type { Task, TaskDone, RunTasksOptions } from './tasks';

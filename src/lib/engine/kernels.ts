@@ -62,23 +62,34 @@ export function registerWasmKernels(): void {
   registerGradientFixes();
 }
 
-let gradientsFixed = false;
+let poolGradKernels = false;
 
 /**
  * Override tfjs 4.22's gradients for AvgPool ('same' padding), MaxPool (tied maxima) and
  * ResizeNearestNeighbor (batch > 1), and FusedBatchNorm's (same values, broadcasting instead of
- * Tile: faster). Gradients are registered per kernel name, for every backend;
- * idempotent.
+ * Tile: faster). Gradients are registered per kernel name, for every backend.
+ *
+ * Idempotent and self-repairing: tfjs' gradient registry is global, so a second tfjs bundle loaded
+ * later (danfojs-node loads one: report tables) puts the stock, wrong gradients back; every call
+ * checks the registry and re-registers what was replaced. The report helpers call it after loading
+ * danfojs-node; asFn and the training loops call it too. Returns the kernel names re-registered.
  */
-export function registerGradientFixes(): void {
-  if (gradientsFixed) return;
-  gradientsFixed = true;
-  for (const backendName of MAX_POOL_GRAD_BACKENDS) {
-    if (tf.getKernel(MAX_POOL_GRAD_KERNEL, backendName) == null) {
-      tf.registerKernel({ kernelName: MAX_POOL_GRAD_KERNEL, backendName, kernelFunc: maxPoolFirstMaxGrad as unknown as tf.KernelFunc });
+export function registerGradientFixes(): string[] {
+  if (!poolGradKernels) {
+    poolGradKernels = true;
+    for (const backendName of MAX_POOL_GRAD_BACKENDS) {
+      if (tf.getKernel(MAX_POOL_GRAD_KERNEL, backendName) == null) {
+        tf.registerKernel({ kernelName: MAX_POOL_GRAD_KERNEL, backendName, kernelFunc: maxPoolFirstMaxGrad as unknown as tf.KernelFunc });
+      }
     }
   }
-  for (const config of GRADIENT_FIXES) tf.registerGradient(config);
+  const redone: string[] = [];
+  for (const config of GRADIENT_FIXES) {
+    if (tf.getGradient(config.kernelName) === config) continue;
+    tf.registerGradient(config);
+    redone.push(config.kernelName);
+  }
+  return redone;
 }
 
 /** The corrected gradient configs (registered for every backend: gradients are per kernel name). */

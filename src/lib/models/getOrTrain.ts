@@ -15,10 +15,26 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkOptions } from '../engine';
-import { ModelCard } from './card';
+import { ModelCard, readCard, stableStringify } from './card';
+import { MODEL_JSON, WEIGHTS_BIN } from './fsHandler';
 import { checkName, modelsDir } from './modelsDir';
 import { cleanStale, saveModel } from './saveModel';
 import { CardMismatchError, loadModel } from './loadModel';
+
+/**
+ * Version of the gradients the engine trains with, stored in every cached model's config by
+ * getOrTrain and compared on load. 2: the corrected MaxPool / AvgPool / ResizeNearestNeighbor
+ * gradients hold in every process (before, loading danfojs-node for a table put tfjs' stock ones
+ * back, so notebook-trained models differed from those trained elsewhere); older models retrain.
+ */
+export const TRAINING_GRADIENTS = 2;
+
+/** The config getOrTrain stores and compares: the caller's plus the training-gradients version. */
+export function cacheConfig(config: unknown): unknown {
+  return config !== null && typeof config === 'object' && !Array.isArray(config)
+    ? { ...(config as Record<string, unknown>), trainingGradients: TRAINING_GRADIENTS }
+    : { config, trainingGradients: TRAINING_GRADIENTS };
+}
 
 export type TrainResult =
   | tf.LayersModel
@@ -54,11 +70,12 @@ export async function getOrTrain(
   if (typeof trainFn !== 'function') throw new Error('getOrTrain: trainFn must be a function returning the trained model');
   const root = options.dir ?? modelsDir();
   const log = options.log ?? ((m: string) => console.warn(m));
+  const keyed = cacheConfig(config);
   for (const p of cleanStale(root, name)) log(`getOrTrain: removed stale temp folder ${p} (an interrupted save)`);
   const dir = path.join(root, name);
   if (fs.existsSync(dir) && !options.force) {
     try {
-      const { model, card } = await loadModel(name, { dir: root, config });
+      const { model, card } = await loadModel(name, { dir: root, config: keyed });
       return { model, card, cached: true };
     } catch (e) {
       if (e instanceof CardMismatchError) log(`getOrTrain: saved "${name}" was trained with another config (${e.differences.join('; ')}); retraining.`);
@@ -74,7 +91,7 @@ export async function getOrTrain(
   const extra: { metrics?: Record<string, unknown>; history?: unknown; data?: unknown } = isModel(result) ? {} : result;
   const card = await saveModel(model, name, {
     dir: root,
-    config,
+    config: keyed,
     architecture: options.architecture,
     data: extra.data ?? options.data,
     metrics: extra.metrics,
@@ -82,4 +99,25 @@ export async function getOrTrain(
     trainingSeconds: seconds,
   });
   return { model, card, cached: false };
+}
+
+/**
+ * Whether getOrTrain(name, config) would load rather than train: <dir>/<name> holds a card whose
+ * config equals `config` (the comparison getOrTrain makes, key order ignored) beside model.json and
+ * weights.bin. A folder that exists but fails to load (corrupt weights) is retrained by getOrTrain;
+ * this cheap check does not read the weights, so it may say true for such a folder.
+ *
+ * @example
+ *   if (!isCached('p3-synth-pgd-s0-demo', conf)) ...   // train it (e.g. in a worker) first
+ */
+export function isCached(name: string, config: unknown, options: { dir?: string } = {}): boolean {
+  checkOptions('isCached', options, ['dir']);
+  checkName('isCached', name);
+  const dir = path.join(options.dir ?? modelsDir(), name);
+  if (!fs.existsSync(path.join(dir, MODEL_JSON)) || !fs.existsSync(path.join(dir, WEIGHTS_BIN))) return false;
+  try {
+    return stableStringify(readCard(dir).config) === stableStringify(cacheConfig(config));
+  } catch {
+    return false;
+  }
 }

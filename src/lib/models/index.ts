@@ -22,7 +22,7 @@ export { saveModel, cleanStale } from './saveModel';
 export type { SaveModelOptions } from './saveModel';
 export { loadModel, CardMismatchError } from './loadModel';
 export type { LoadModelOptions } from './loadModel';
-export { getOrTrain } from './getOrTrain';
+export { getOrTrain, isCached, cacheConfig, TRAINING_GRADIENTS } from './getOrTrain';
 export type { GetOrTrainOptions, GetOrTrainResult, TrainResult } from './getOrTrain';
 export { readCard, configDiff, stableStringify } from './card';
 export type { ModelCard } from './card';

@@ -6,6 +6,7 @@
  *   report.showTable(df, { title: 'Table 1', name: 'p1_table1' });   // figures/p1_table1.csv
  */
 import * as path from 'node:path';
+import { registerGradientFixes } from '../engine/kernels';
 import { displayBundle, escapeHtml } from './display';
 import { checkName, figuresDir, writeAtomic } from './paths';
 
@@ -16,7 +17,12 @@ type Record_ = Record<string, string | number | boolean | null | undefined>;
 let dfd: any = null;
 /** The danfojs-node module (lazy). */
 export function danfo(): any {
-  if (!dfd) dfd = require('danfojs-node');
+  if (!dfd) {
+    dfd = require('danfojs-node');
+    // danfojs-node loads a second tfjs bundle, which re-registers tfjs' stock (wrong) MaxPool /
+    // AvgPool / ResizeNearestNeighbor gradients in the global registry: put the engine's back
+    registerGradientFixes();
+  }
   return dfd;
 }
 

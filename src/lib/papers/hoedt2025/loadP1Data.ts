@@ -45,6 +45,8 @@ export interface P1Data {
   emotionNames: string[];
   midLevelNames: string[];
   sampleRate: number;
+  /** The folder given to loadP1Data (paper scale), so the same data can be loaded again (trainMer's workers). */
+  dir?: string;
   dispose(): void;
 }
 
@@ -129,6 +131,7 @@ export function loadP1Data(cfg: P1Config, options: { dir?: string } = {}): P1Dat
     source, train, valid, test,
     audio: slices.audio, specs: slices.specs, starts: slices.starts, standardizer,
     emotionNames: [...EMOTION_NAMES], midLevelNames: [...MID_LEVEL_NAMES], sampleRate: P1_SAMPLE_RATE,
+    ...(options.dir === undefined ? {} : { dir: options.dir }),
     dispose() { tf.dispose([train.x, train.y, valid.x, valid.y, test.x, test.y]); },
   };
 }

@@ -6,14 +6,14 @@
  */
 export { CLAIMS, PAPER, config } from './config';
 export type { P3Config, ImageDataset } from './config';
-export { loadImageSets, paperDataDir, describeP3Data, P3_DATA_FILES } from './loadImageSets';
+export { loadImageSets, loadTrainSet, paperDataDir, describeP3Data, P3_DATA_FILES } from './loadImageSets';
 export type { P3Data } from './loadImageSets';
 export { pgdTrainAttack, rampedEps } from './pgdTrainAttack';
 export type { PgdTrainAttackOptions } from './pgdTrainAttack';
 export { family, families } from './families';
 export type { Family, FamilyKind } from './families';
-export { trainFamily, trainAll, modelName } from './trainFamily';
-export type { TrainFamilyOptions, TrainedFamily } from './trainFamily';
+export { trainFamily, trainAll, trainMissing, trainFamilyTask, modelName } from './trainFamily';
+export type { TrainFamilyOptions, TrainedFamily, TrainFamilyTaskArgs } from './trainFamily';
 export { activationSensitivityProfile, layerChange } from './activationSensitivityProfile';
 export type { SensitivityProfileOptions, SensitivityProfile, LayerSensitivity } from './activationSensitivityProfile';
 export { interpretabilityScores, explainer, meanBaseline, METHODS, METHOD_LABELS, METRICS, METRIC_META } from './interpretabilityScores';

@@ -47,12 +47,21 @@ function loadOne(ds: ImageDataset, cfg: P3Config, split: 'train' | 'test'): Imag
   throw new Error(`moshe2024: unknown data set "${ds}" (mnist, fashion, cifar10).`);
 }
 
-/** Load every set the configuration names (limits are capped by what the files hold). */
-export function loadImageSets(cfg: P3Config): P3Data {
+function synthSet(cfg: P3Config, split: 'train' | 'test'): SynthImageSet {
   const s = cfg.synth;
   const common = { size: s.size, channels: s.channels, classes: s.classes, contrast: s.contrast, minScale: s.minScale, maxScale: s.maxScale };
-  const synthTrain = synthImages({ n: s.nTrain, seed: s.seed, ...common });
-  const synthTest = synthImages({ n: s.nTest, seed: s.seed + 1000, ...common });
+  return split === 'train' ? synthImages({ n: s.nTrain, seed: s.seed, ...common }) : synthImages({ n: s.nTest, seed: s.seed + 1000, ...common });
+}
+
+/** The training set of one data set, exactly as loadImageSets(cfg) builds it (synthTrain or images[ds].train). */
+export function loadTrainSet(cfg: P3Config, dataset: ImageDataset | 'synth'): ImageSet {
+  return dataset === 'synth' ? synthSet(cfg, 'train') : loadOne(dataset, cfg, 'train');
+}
+
+/** Load every set the configuration names (limits are capped by what the files hold). */
+export function loadImageSets(cfg: P3Config): P3Data {
+  const synthTrain = synthSet(cfg, 'train');
+  const synthTest = synthSet(cfg, 'test');
   const images: P3Data['images'] = {};
   for (const ds of cfg.images.datasets) images[ds] = { train: loadOne(ds, cfg, 'train'), test: loadOne(ds, cfg, 'test') };
   return { synthTrain, synthTest, images };

@@ -8,7 +8,8 @@
  *   r.model; r.cached; r.seconds
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions } from '../../engine';
+import { checkOptions, fingerprint, runTasks, workerCount } from '../../engine';
+import { isCached } from '../../models/getOrTrain';
 import type { ImageSet } from '../../data';
 import { toTensors } from '../../data';
 import { getOrTrain, smallCnn } from '../../models';
@@ -16,6 +17,7 @@ import { fit, fitActivationSensitivity, fitAdversarial, fitTrades } from '../../
 import type { FitResult } from '../../train';
 import { ImageDataset, P3Config } from './config';
 import { Family } from './families';
+import { loadTrainSet } from './loadImageSets';
 import { pgdTrainAttack } from './pgdTrainAttack';
 
 export interface TrainFamilyOptions {
@@ -44,8 +46,8 @@ export function modelName(dataset: string, fam: Family, seed: number, scale: str
   return `p3-${dataset}-${fam.key.replace(/[^a-z0-9.-]/gi, '_')}-s${seed}-${scale}`;
 }
 
-export async function trainFamily(fam: Family, train: ImageSet, options: TrainFamilyOptions): Promise<TrainedFamily> {
-  checkOptions('trainFamily', options, ['cfg', 'dataset', 'seed', 'dir', 'force']);
+/** The cache name and config (the model's identity in its card) trainFamily uses for one model. */
+function familyModel(fam: Family, train: ImageSet, options: TrainFamilyOptions) {
   const { cfg, dataset, seed } = options;
   const t = cfg.train;
   const epochs = dataset === 'synth' ? t.epochs : cfg.images.epochs;
@@ -61,6 +63,13 @@ export async function trainFamily(fam: Family, train: ImageSet, options: TrainFa
     { eps, lambda: fam.lambda, eta: t.asEta, layers: t.layers };
   const conf = { paper: 'P3', family: fam.key, dataset, nTrain: train.shape[0], inputShape: [h, w, c], classes, model: cfg.model, budget, objective };
   const name = modelName(dataset, fam, seed, cfg.scale);
+  return { name, conf, t, eps, h, w, c, classes, budget };
+}
+
+export async function trainFamily(fam: Family, train: ImageSet, options: TrainFamilyOptions): Promise<TrainedFamily> {
+  checkOptions('trainFamily', options, ['cfg', 'dataset', 'seed', 'dir', 'force']);
+  const { cfg, dataset, seed } = options;
+  const { name, conf, t, eps, h, w, c, classes, budget } = familyModel(fam, train, options);
   const r = await getOrTrain(name, conf, async () => {
     const model = smallCnn({ inputShape: [h, w, c], classes, width: cfg.model.width, hidden: cfg.model.hidden, seed, name: 'smallCnn' });
     const data = toTensors(train);
@@ -82,13 +91,19 @@ export async function trainFamily(fam: Family, train: ImageSet, options: TrainFa
   return { family: fam, dataset, seed, model: r.model, cached: r.cached, seconds, name };
 }
 
-/** Train (or load) every family for every seed on one data set, in order; onModel reports progress. */
+/**
+ * Train (or load) every family for every seed on one data set; onModel reports progress.
+ * First the models not yet cached are trained in parallel (trainMissing: the main thread and
+ * `workers` worker threads, default 'auto'), then every model is loaded in order, exactly as
+ * the sequential loop always did (it trains whatever is still missing).
+ */
 export async function trainAll(
   fams: Family[],
   train: ImageSet,
-  options: Omit<TrainFamilyOptions, 'seed'> & { seeds: number[]; onModel?: (r: TrainedFamily) => void },
+  options: Omit<TrainFamilyOptions, 'seed'> & { seeds: number[]; onModel?: (r: TrainedFamily) => void; workers?: number | 'auto' },
 ): Promise<TrainedFamily[]> {
-  const { seeds, onModel, ...rest } = options;
+  const { seeds, onModel, workers, ...rest } = options;
+  if (!rest.force) await trainMissing(fams, train, { ...rest, seeds, workers });
   const out: TrainedFamily[] = [];
   for (const seed of seeds) {
     for (const f of fams) {
@@ -98,4 +113,82 @@ export async function trainAll(
     }
   }
   return out;
+}
+
+/** Arguments of trainFamilyTask (JSON). */
+export interface TrainFamilyTaskArgs {
+  family: Family;
+  cfg: P3Config;
+  dataset: ImageDataset | 'synth';
+  seed: number;
+  dir?: string;
+  /** fingerprint of the training set the caller holds (x, y): the task checks it rebuilt the same. */
+  data: string;
+}
+
+const trainSets = new Map<string, { set: ImageSet; print: string }>();
+
+/** The training set of (cfg, dataset) as loadImageSets builds it, kept for the next task on this thread. */
+function trainSetFor(cfg: P3Config, dataset: ImageDataset | 'synth'): { set: ImageSet; print: string } {
+  const key = JSON.stringify([cfg.scale, cfg.synth, cfg.images, dataset]);
+  let e = trainSets.get(key);
+  if (!e) {
+    trainSets.clear();
+    const set = loadTrainSet(cfg, dataset);
+    e = { set, print: fingerprint([set.x, set.y]) };
+    trainSets.set(key, e);
+  }
+  return e;
+}
+
+/**
+ * One model of trainMissing, run by engine.runTasks on any thread: rebuild the training set from
+ * the configuration (deterministic), check it is the caller's, then trainFamily (getOrTrain: the
+ * same training and save as the sequential path).
+ */
+export async function trainFamilyTask(a: TrainFamilyTaskArgs): Promise<{ name: string; seconds: number; cached: boolean }> {
+  const { set, print } = trainSetFor(a.cfg, a.dataset);
+  if (print !== a.data) throw new Error(`the training set given to trainAll is not the one loadImageSets(cfg) builds for "${a.dataset}"`);
+  const r = await trainFamily(a.family, set, { cfg: a.cfg, dataset: a.dataset, seed: a.seed, dir: a.dir });
+  r.model.dispose();
+  return { name: r.name, seconds: r.seconds, cached: r.cached };
+}
+
+/**
+ * Train, in parallel, the models of fams x seeds that are not cached yet (engine.runTasks with
+ * trainFamilyTask; one line per finished model). Nothing to do with fewer than two missing models
+ * or no workers. If parallel training fails, the failure is reported through console.warn and the
+ * caller's sequential loop trains what is still missing (and reports a real error itself).
+ * Returns the names trained here.
+ */
+export async function trainMissing(
+  fams: Family[],
+  train: ImageSet,
+  options: Omit<TrainFamilyOptions, 'seed' | 'force'> & { seeds: number[]; workers?: number | 'auto' },
+): Promise<string[]> {
+  const { seeds, workers = 'auto', cfg, dataset, dir } = options;
+  const missing: { fam: Family; seed: number; name: string }[] = [];
+  for (const seed of seeds) {
+    for (const fam of fams) {
+      const { name, conf } = familyModel(fam, train, { cfg, dataset, seed });
+      if (!isCached(name, conf, { dir })) missing.push({ fam, seed, name });
+    }
+  }
+  if (missing.length < 2 || workerCount(workers) === 0) return [];
+  const data = fingerprint([train.x, train.y]);
+  const tasks = missing.map((m) => ({
+    module: __filename,
+    fn: 'trainFamilyTask',
+    args: { family: m.fam, cfg, dataset, seed: m.seed, dir, data } satisfies TrainFamilyTaskArgs,
+    label: m.name,
+  }));
+  try {
+    await runTasks(tasks, {
+      workers,
+      onDone: (d) => console.log(`trained ${d.label} in ${(d.result as { seconds: number }).seconds.toFixed(1)} s on the ${d.thread} thread (${d.done}/${d.total})`),
+    });
+  } catch (e) {
+    console.warn(`trainAll: parallel training stopped (${(e as Error).message}); training the rest in sequence.`);
+  }
+  return missing.map((m) => m.name);
 }
