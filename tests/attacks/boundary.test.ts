@@ -103,5 +103,7 @@ test('C&W and boundary search: clear errors', async () => {
   await assert.rejects(cwL2(m.fn, x, [3]), /not a class index/);
   await assert.rejects(boundarySearch(m.fn, x, [0], { epsilons: [0.1, -1] }), /positive finite/);
   await assert.rejects(boundarySearch(m.fn, x, [0], { useCw: true } as object), /unknown option "useCw"/);
+  await assert.rejects(boundarySearch(m.fn, x, [0], { threshold: 1.5 }), /boundarySearch: threshold must lie in \(0, 1\), got 1.5/);
+  await assert.rejects(boundarySearch(m.fn, x, [0], { loss: 'mse' } as object), /boundarySearch: loss must be 'ce' or 'bce'/);
   x.dispose();
 });

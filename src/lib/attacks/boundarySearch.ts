@@ -17,7 +17,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
 import type { Model } from '../engine';
-import { checkInput, chunkRanges, perturbationSizes, probeModel } from './common';
+import {
+  checkInput,
+  chunkRanges,
+  perturbationSizes,
+  probeModel,
+  resolveClassLoss,
+  resolveThreshold,
+} from './common';
 import { cwL2 } from './cwL2';
 import type { CwL2Options } from './cwL2';
 import { isAdversarial } from './isAdversarial';
@@ -69,9 +76,8 @@ export async function boundarySearch(model: Model, x: tf.Tensor, y: Labels, opti
   checkOptions(where, options, KNOWN);
   checkInput(where, x);
   const fn = asFn(model);
-  const loss = options.loss ?? 'ce';
-  if (loss !== 'ce' && loss !== 'bce') throw new Error(`${where}: loss must be 'ce' or 'bce', got ${JSON.stringify(loss)}.`);
-  const threshold = options.threshold ?? 0.5;
+  const loss = resolveClassLoss(where, options.loss);
+  const threshold = resolveThreshold(where, options.threshold);
   const epsilons = [...(options.epsilons ?? BOUNDARY_EPSILONS)];
   if (epsilons.length === 0) throw new Error(`${where}: epsilons must not be empty.`);
   epsilons.forEach((e) => {

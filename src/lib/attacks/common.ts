@@ -198,6 +198,20 @@ export function attackInChunks<K extends string>(
   return { xAdv: concatRows(parts), ...acc };
 }
 
+/** The decision threshold on a binary (bce) model's probability: `threshold` ?? 0.5, in (0, 1). */
+export function resolveThreshold(where: string, threshold: number | undefined): number {
+  const t = threshold ?? 0.5;
+  if (!(t > 0 && t < 1)) throw new Error(`${where}: threshold must lie in (0, 1), got ${t}.`);
+  return t;
+}
+
+/** A classification loss name: 'ce' (softmax cross-entropy, the default) or 'bce' (one logit). */
+export function resolveClassLoss(where: string, loss: unknown): 'ce' | 'bce' {
+  const l = loss ?? 'ce';
+  if (l !== 'ce' && l !== 'bce') throw new Error(`${where}: loss must be 'ce' or 'bce', got ${JSON.stringify(l)}.`);
+  return l;
+}
+
 export function checkPositiveInt(where: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${v}.`);
 }

@@ -19,8 +19,8 @@ import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import {
-  attackInChunks,
   Adam,
+  attackInChunks,
   checkInput,
   checkMask,
   checkPositive,
@@ -29,6 +29,8 @@ import {
   gradWithAux,
   perturbationSizes,
   probeModel,
+  resolveClassLoss,
+  resolveThreshold,
   toTensor,
   whereRows,
 } from './common';
@@ -177,10 +179,8 @@ export async function cwL2(model: Model, x: tf.Tensor, y: Labels, options: CwL2O
   checkOptions(where, options, KNOWN);
   checkInput(where, x);
   const fn = asFn(model);
-  const loss = options.loss ?? 'ce';
-  if (loss !== 'ce' && loss !== 'bce') throw new Error(`${where}: loss must be 'ce' or 'bce', got ${JSON.stringify(loss)}.`);
-  const threshold = options.threshold ?? 0.5;
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`${where}: threshold must lie in (0, 1), got ${threshold}.`);
+  const loss = resolveClassLoss(where, options.loss);
+  const threshold = resolveThreshold(where, options.threshold);
   const plan: CwPlan = {
     fn,
     bce: loss === 'bce',

@@ -21,8 +21,8 @@ import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import {
-  attackInChunks,
   Adam,
+  attackInChunks,
   checkInput,
   checkMask,
   checkPositive,
@@ -33,6 +33,7 @@ import {
   gradWithAux,
   perturbationSizes,
   probeModel,
+  resolveThreshold,
   toTensor,
   whereRows,
 } from './common';
@@ -145,8 +146,7 @@ export async function flipAttack(model: Model, x: tf.Tensor, y: Labels, options:
   const base = asFn(model);
   const fe = options.frontEnd;
   const fn: ModelFn = fe ? (w) => base(fe(w)) : base;
-  const threshold = options.threshold ?? 0.5;
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`${where}: threshold must lie in (0, 1), got ${threshold}.`);
+  const threshold = resolveThreshold(where, options.threshold);
   const plan: Plan = {
     fn,
     c: options.c ?? 2,

@@ -10,7 +10,7 @@ export { isAdversarial } from './isAdversarial';
 export type { IsAdversarialOptions } from './isAdversarial';
 export { perturbationSizes } from './common';
 export { snrEps } from './snrEps';
-export { pgd } from './pgd';
+export { pgd, pgdSync } from './pgd';
 export type { PgdOptions, PgdResult } from './pgd';
 export { fgsm } from './fgsm';
 export type { FgsmOptions } from './fgsm';

@@ -32,6 +32,7 @@ import {
   perExampleList,
   perturbationSizes,
   probeModel,
+  resolveThreshold,
   rowsOf,
   toTensor,
   whereRows,
@@ -120,8 +121,7 @@ export function planPgd(where: string, model: Model, x: tf.Tensor, y: Labels, op
   checkPositiveInt(where, 'restarts', restarts);
   if (options.relStepSize !== undefined) checkPositive(where, 'relStepSize', options.relStepSize);
   if (options.stepSize !== undefined) checkPositive(where, 'stepSize', options.stepSize);
-  const threshold = options.threshold ?? 0.5;
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`${where}: threshold must lie in (0, 1), got ${threshold}.`);
+  const threshold = resolveThreshold(where, options.threshold);
   const range = options.range === undefined ? ([0, 1] as const) : options.range;
   checkRange(where, x, range);
   checkMask(where, options.mask, x);
@@ -246,7 +246,18 @@ export function runPgd(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, eps: number[
  * PGD attack (Linf or L2): see the module comment for the update rule and options.
  */
 export async function pgd(model: Model, x: tf.Tensor, y: Labels, options: PgdOptions = {}): Promise<PgdResult> {
-  const { plan, lab, eps } = planPgd('pgd', model, x, y, options);
+  return pgdSync(model, x, y, options);
+}
+
+/**
+ * The same attack, synchronously (for callbacks that must not await, such as the attack inside
+ * train.fitAdversarial); `where` names the caller in error messages.
+ *
+ * @example
+ *   const xAdv = pgdSync(model, x, labels, { eps: 0.1, steps: 5, seed: 3 }).xAdv;
+ */
+export function pgdSync(model: Model, x: tf.Tensor, y: Labels, options: PgdOptions = {}, where = 'pgd'): PgdResult {
+  const { plan, lab, eps } = planPgd(where, model, x, y, options);
   try {
     return runPgd(plan, x, lab, eps, options.batchSize);
   } finally {

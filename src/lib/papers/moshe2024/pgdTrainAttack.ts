@@ -1,5 +1,5 @@
 /**
- * The PGD attack (rl.attacks.pgd's own plan and loop, run synchronously) as the callback
+ * The PGD attack (rl.attacks.pgdSync) as the callback
  * train.fitAdversarial expects: Madry et al. (2018, arXiv 1706.06083) adversarial training,
  *   x_adv = Proj_{B_inf(x, eps)}( x + alpha sign(grad_x CE(f(x), y)) ) iterated `steps` times from a
  * random start, clipped to [0, 1]; alpha = 2.5 eps / steps. The step's seed drives the random start.
@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../../engine';
-import { planPgd, runPgd } from '../../attacks/pgd';
+import { pgdSync } from '../../attacks/pgd';
 import type { AttackFn } from '../../train';
 
 export interface PgdTrainAttackOptions {
@@ -41,11 +41,6 @@ export function pgdTrainAttack(options: PgdTrainAttackOptions): AttackFn {
   return (model, x, y, ctx) => {
     const epsT = rampedEps(eps, ctx.epoch, ctx.step, rampSteps, stepsPerEpoch);
     if (epsT <= 0) return tf.clone(x);
-    const { plan, lab, eps: e } = planPgd('pgdTrainAttack', model, x, y as tf.Tensor, { eps: epsT, steps, relStepSize, seed: ctx.seed, norm: 'linf' });
-    try {
-      return runPgd(plan, x, lab, e, undefined).xAdv;
-    } finally {
-      lab.dispose();
-    }
+    return pgdSync(model, x, y as tf.Tensor, { eps: epsT, steps, relStepSize, seed: ctx.seed, norm: 'linf' }, 'pgdTrainAttack').xAdv;
   };
 }

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../../engine';
-import { planPgd, runPgd } from '../../attacks/pgd';
+import { pgdSync } from '../../attacks/pgd';
 import type { AttackFn } from '../../train';
 
 export interface PgdL2AttackOptions {
@@ -36,12 +36,7 @@ export function pgdL2Attack(options: PgdL2AttackOptions): AttackFn {
     const ids = tf.tidy(() => (y.rank === 2 ? y.argMax(1).toFloat() : y.toFloat()));
     try {
       const opts = { eps, norm: 'l2' as const, steps, seed: ctx.seed, ...(relStepSize !== undefined ? { relStepSize } : {}), ...(range !== undefined ? { range } : {}) };
-      const { plan, lab, eps: epsList } = planPgd(where, model, x, ids, opts);
-      try {
-        return runPgd(plan, x, lab, epsList, undefined).xAdv;
-      } finally {
-        lab.dispose();
-      }
+      return pgdSync(model, x, ids, opts, where).xAdv;
     } finally {
       ids.dispose();
     }
