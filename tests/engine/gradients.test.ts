@@ -269,9 +269,7 @@ test('maxPool gradient: a NaN in a window takes the gradient (as in PyTorch), on
   }
 });
 
-test('registerGradientFixes repairs the registry when another tfjs bundle put stock gradients back; asFn and loading danfojs-node do it', async () => {
-  const { asFn } = await import('../../src/lib/engine');
-  const { danfo } = await import('../../src/lib/report');
+test('registerGradientFixes re-registers what something replaced, and only that', () => {
   const fixed = () => GRADIENT_FIXES.every((c) => tf.getGradient(c.kernelName) === c);
   const clobber = () => {
     for (const c of GRADIENT_FIXES) tf.registerGradient({ ...c, gradFunc: c.gradFunc }); // a different config object
@@ -284,11 +282,6 @@ test('registerGradientFixes repairs the registry when another tfjs bundle put st
     assert.deepEqual(registerGradientFixes().sort(), GRADIENT_FIXES.map((c) => c.kernelName).sort());
     assert.ok(fixed());
     assert.deepEqual(registerGradientFixes(), [], 'nothing to redo');
-    clobber();
-    asFn((x: tf.Tensor) => x);
-    assert.ok(fixed(), 'asFn repairs');
-    danfo(); // loads danfojs-node (a second tfjs bundle) at most once per process
-    assert.ok(fixed(), 'after danfojs-node');
   } finally {
     console.warn = warn;
   }

@@ -69,10 +69,10 @@ let poolGradKernels = false;
  * ResizeNearestNeighbor (batch > 1), and FusedBatchNorm's (same values, broadcasting instead of
  * Tile: faster). Gradients are registered per kernel name, for every backend.
  *
- * Idempotent and self-repairing: tfjs' gradient registry is global, so a second tfjs bundle loaded
- * later (danfojs-node loads one: report tables) puts the stock, wrong gradients back; every call
- * checks the registry and re-registers what was replaced. The report helpers call it after loading
- * danfojs-node; asFn and the training loops call it too. Returns the kernel names re-registered.
+ * Idempotent: engine.ready() calls it; a later call re-registers only what something replaced
+ * (tfjs' gradient registry is global) and returns those kernel names. There is one tfjs in the
+ * process (danfojs-node's @tensorflow/tfjs-node is a shim re-exporting ours, packages/tfjs-shim),
+ * so nothing re-registers tfjs' stock gradients after start-up.
  */
 export function registerGradientFixes(): string[] {
   if (!poolGradKernels) {

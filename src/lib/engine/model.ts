@@ -4,14 +4,12 @@
  * tf.LayersModel (called in inference mode).
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerGradientFixes } from './kernels';
 
 export type ModelFn = (x: tf.Tensor) => tf.Tensor;
 export type Model = ModelFn | tf.LayersModel;
 
 /** A plain function for any Model; LayersModels are applied with training=false. */
 export function asFn(model: Model): ModelFn {
-  registerGradientFixes(); // repairs the registry if another tfjs bundle replaced the fixes
   if (typeof model === 'function') return model;
   if (model && typeof (model as tf.LayersModel).apply === 'function') {
     const m = model as tf.LayersModel;

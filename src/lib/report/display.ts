@@ -31,7 +31,7 @@ export function newDisplayId(): string {
  * Show a MIME bundle. `data` maps MIME types to strings (binary types base64-encoded).
  * With `id`, the first call creates the display and calls with `update: true` replace it.
  */
-export function displayBundle(data: Record<string, unknown>, opts: { id?: string; update?: boolean } = {}): void {
+export function displayBundle(data: Record<string, unknown>, opts: { id?: string; update?: boolean; metadata?: Record<string, unknown> } = {}): void {
   const s = sink();
   if (!s) {
     if (process.env.ROBUSTLENS_QUIET !== '1' && typeof data['text/plain'] === 'string') {
@@ -39,7 +39,7 @@ export function displayBundle(data: Record<string, unknown>, opts: { id?: string
     }
     return;
   }
-  s({ data, metadata: {}, transient: opts.id ? { display_id: opts.id } : {} }, Boolean(opts.update));
+  s({ data, metadata: opts.metadata ?? {}, transient: opts.id ? { display_id: opts.id } : {} }, Boolean(opts.update));
 }
 
 /** Escape text for HTML. */

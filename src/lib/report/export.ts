@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkName, figuresDir, writeAtomic } from './paths';
-import type { FigureSpec } from './figures';
+import type { FigureSpec } from './figureSpec';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const CHROMIUM_FLAGS = [

@@ -8,11 +8,9 @@
  */
 import { displayBundle, escapeHtml } from './display';
 import { saveFigure } from './export';
+import type { FigureSpec } from './figureSpec';
 
-export interface FigureSpec {
-  data: any[];
-  layout: any;
-}
+export type { FigureSpec };
 
 const FONT = { family: 'Helvetica, Arial, sans-serif', size: 13 };
 

@@ -1,6 +1,6 @@
 export { displayBundle, inNotebook, markdown, escapeHtml } from './display';
 export { figuresDir, projectRoot } from './paths';
-export { frame, showTable, saveTable, toCsv, toHtml, toText, danfo } from './table';
+export { frame, showTable, saveTable, toCsv, toHtml, toText, formatCell, danfo } from './table';
 export { lineFigure, scatterFigure, boxFigure, barFigure, heatmapFigure, mapGridFigure, showFigure } from './figures';
 export type { FigureSpec } from './figures';
 export { saveFigure, renderPng, closeBrowser, chromiumPath } from './export';

@@ -19,6 +19,16 @@ export function figuresDir(): string {
   return dir;
 }
 
+/**
+ * An href for a file written by the report layer, relative to where the notebook showing it lives:
+ * ROBUSTLENS_LINK_BASE (the headless runner sets it to the folder it writes executed notebooks to),
+ * else the working directory (a tslab kernel runs in the notebook's folder).
+ */
+export function linkHref(file: string): string {
+  const base = process.env.ROBUSTLENS_LINK_BASE ? path.resolve(process.env.ROBUSTLENS_LINK_BASE) : process.cwd();
+  return path.relative(base, path.resolve(file)).split(path.sep).map(encodeURIComponent).join('/');
+}
+
 /** Check a file stem: letters, digits, '-', '_' and '.' only, so outputs land where expected. */
 export function checkName(name: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) {

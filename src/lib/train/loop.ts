@@ -4,7 +4,7 @@
  * fitAdversarial, fitTrades and fitActivationSensitivity differ only in their step function.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, checkOptions, registerGradientFixes, seedFor } from '../engine';
+import { Rng, checkOptions, seedFor } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
 import { Dataset, MetricFn, accuracyFor, isClassification, predictBatched } from './evaluate';
 
@@ -112,7 +112,6 @@ export async function runLoop(
   step: StepFn,
 ): Promise<FitResult> {
   checkOptions(where, options, [...FIT_KEYS, ...extraKeys]);
-  registerGradientFixes(); // repairs the registry if another tfjs bundle replaced the fixes
   if (!(model instanceof tf.LayersModel)) throw new Error(`${where}: model must be a tf.LayersModel`);
   checkData(where, train, 'train');
   if (options.valid) checkData(where, options.valid, 'valid');
