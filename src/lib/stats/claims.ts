@@ -58,13 +58,14 @@ export interface VerdictFromIntervalOptions {
   nullValue?: number;
 }
 
-function checkDirection(where: string, direction: unknown): void {
-  if (direction !== 'greater' && direction !== 'less') {
-    throw new Error(`${where}: direction must be 'greater' or 'less' (the paper's direction of the effect), got ${JSON.stringify(direction)}.`);
+/** The options both verdict rules share: present, known keys, direction and minN valid. */
+function checkVerdictOptions(where: string, options: { direction: unknown; minN: unknown } | undefined, known: string[]): void {
+  if (!options || typeof options !== 'object') throw new Error(`${where}: options { ${known.join(', ')} } are required.`);
+  checkOptions(where, options, known);
+  if (options.direction !== 'greater' && options.direction !== 'less') {
+    throw new Error(`${where}: direction must be 'greater' or 'less' (the paper's direction of the effect), got ${JSON.stringify(options.direction)}.`);
   }
-}
-
-function checkMinN(where: string, minN: unknown): void {
+  const minN = options.minN;
   if (typeof minN !== 'number' || !Number.isInteger(minN) || minN < 1) {
     throw new Error(`${where}: minN must be an integer >= 1 (the fewest independent units a verdict needs), got ${JSON.stringify(minN)}.`);
   }
@@ -86,10 +87,7 @@ function checkN(where: string, n: unknown): asserts n is number {
  */
 export function verdictFromTest(test: { p: number; effect: number; n: number }, options: VerdictFromTestOptions): Verdict {
   const where = 'verdictFromTest';
-  if (!options || typeof options !== 'object') throw new Error(`${where}: options { direction, minN, alpha? } are required.`);
-  checkOptions(where, options, ['alpha', 'direction', 'minN']);
-  checkDirection(where, options.direction);
-  checkMinN(where, options.minN);
+  checkVerdictOptions(where, options, ['direction', 'minN', 'alpha']);
   const alpha = options.alpha ?? 0.05;
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) throw new Error(`${where}: alpha must be in (0, 1), got ${alpha}.`);
   if (!test || typeof test !== 'object') throw new Error(`${where}: give the test as { p, effect, n }.`);
@@ -115,10 +113,7 @@ export function verdictFromTest(test: { p: number; effect: number; n: number }, 
  */
 export function verdictFromInterval(interval: { lo: number; hi: number; n: number }, options: VerdictFromIntervalOptions): Verdict {
   const where = 'verdictFromInterval';
-  if (!options || typeof options !== 'object') throw new Error(`${where}: options { direction, minN, nullValue? } are required.`);
-  checkOptions(where, options, ['direction', 'minN', 'nullValue']);
-  checkDirection(where, options.direction);
-  checkMinN(where, options.minN);
+  checkVerdictOptions(where, options, ['direction', 'minN', 'nullValue']);
   const v0 = options.nullValue ?? 0;
   if (typeof v0 !== 'number' || !Number.isFinite(v0)) throw new Error(`${where}: nullValue must be a finite number, got ${v0}.`);
   if (!interval || typeof interval !== 'object') throw new Error(`${where}: give the interval as { lo, hi, n }.`);
