@@ -6,14 +6,24 @@ import { fileURLToPath } from 'node:url';
 
 export const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** The Python that has Jupyter: ROBUSTLENS_PYTHON, else Debian's /usr/bin/python3, else python3. */
-export function jupyterPython(modules = ['nbclient', 'nbformat']) {
+/**
+ * The Python that has Jupyter (optional: robustlens runs notebooks with Node alone):
+ * ROBUSTLENS_PYTHON, else Debian's /usr/bin/python3, else python3 on PATH; null when none has `modules`.
+ */
+export function findJupyterPython(modules = ['nbclient', 'nbformat']) {
   const candidates = [process.env.ROBUSTLENS_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean);
   for (const py of candidates) {
     if (py.startsWith('/') && !existsSync(py)) continue;
     const r = spawnSync(py, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' });
     if (r.status === 0) return py;
   }
+  return null;
+}
+
+/** findJupyterPython, or exit with the install command. */
+export function jupyterPython(modules = ['nbclient', 'nbformat']) {
+  const py = findJupyterPython(modules);
+  if (py) return py;
   console.error(
     `robustlens: Jupyter is not installed (no python3 with ${modules.join(', ')}). ` +
       'Install it with: sudo apt-get install jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook',

@@ -56,7 +56,7 @@ test('runTasks: the process exits by itself afterwards (no dangling worker)', ()
   assert.ok(out.onWorker >= 1);
 });
 
-test('after danfojs-node (report tables) loads its own tfjs bundle, the main thread and a worker both compute with the corrected gradients', async () => {
+test('after danfojs-node (report tables) loads, the main thread and a worker both compute with the corrected gradients', async () => {
   const { showTable } = await import('../../src/lib/report');
   const log = console.log;
   console.log = () => undefined;

@@ -63,6 +63,24 @@ test('progress line shows count, percentage, rate and time left', () => {
   assert.match(report.progressLine('t', 10, 10, 4), /took 4\.0 s/);
 });
 
+test('a bar finished without a tick says the work came from the cache; a bar that ran says how long it took', () => {
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  process.env.ROBUSTLENS_PROGRESS = '1';
+  (process.stderr as any).write = (s: string) => (lines.push(s.trim()), true);
+  try {
+    report.progress(5, 'train A2E').done();
+    const bar = report.progress(2, 'train A2B2E');
+    bar.tick();
+    bar.done();
+  } finally {
+    (process.stderr as any).write = write;
+    delete process.env.ROBUSTLENS_PROGRESS;
+  }
+  assert.equal(lines[0], 'train A2E: loaded from cache (nothing to run)');
+  assert.match(lines[lines.length - 1], /^train A2B2E \[#+\] 2\/2 100% .*took/);
+});
+
 test('scale knob: default demo, unknown value is a clear error', () => {
   assert.equal(scale({}), 'demo');
   assert.equal(scale({ ROBUSTLENS_SCALE: 'smoke' }), 'smoke');
@@ -79,5 +97,12 @@ test('mapRows reduces channels, picks an example and transposes spectrograms', a
   assert.throws(() => report.mapRows(x, { index: 2 }), /index 2 out of range/);
   x.dispose();
   // frames x bins -> bins as rows, highest bin first
-  assert.deepEqual(report.mapRows({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] }, { transpose: true }), [[3, 6], [2, 5], [1, 4]]);
+  // [frames, bins] -> rows = bins, lowest bin first; heatmapFigure draws row 0 at the bottom (plotly's default y axis)
+  const rows = report.mapRows({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] }, { transpose: true });
+  assert.deepEqual(rows, [[1, 4], [2, 5], [3, 6]]);
+  const heat = report.heatmapFigure({ z: rows });
+  assert.deepEqual(heat.data[0].z[0], [1, 4], 'the lowest bin is row 0');
+  assert.notEqual(heat.layout.yaxis.autorange, 'reversed', 'row 0 at the bottom');
+  const grid = report.mapGridFigure({ cols: 2, maps: [{ title: 'img', z: rows }, { title: 'spec', z: rows, origin: 'lower' }] });
+  assert.deepEqual([grid.layout.yaxis.autorange, grid.layout.yaxis2.autorange], ['reversed', true]);
 });

@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerGradientFixes, registerWasmKernels } from './kernels';
+import { withoutRethrowingHandlers } from './kernelErrors';
 
 export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -47,8 +48,12 @@ export function requestedBackend(env: NodeJS.ProcessEnv = process.env): BackendN
 }
 
 async function useWasm(): Promise<boolean> {
-  await import('@tensorflow/tfjs-backend-wasm');
-  const ok = await tf.setBackend('wasm');
+  // Emscripten's glue rethrows unhandled rejections and exceptions from process handlers, which
+  // kills a notebook kernel: its handlers are removed (see kernelErrors.ts)
+  const ok = await withoutRethrowingHandlers(async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    return tf.setBackend('wasm');
+  });
   if (ok) registerWasmKernels();
   return ok;
 }

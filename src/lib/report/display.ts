@@ -8,9 +8,9 @@ type Sink = (msg: { data: Record<string, unknown>; metadata: object; transient: 
 function sink(): Sink | null {
   try {
     // tslab's kernel sets this once it is connected; the public API only sends one MIME type.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const j = require('tslab/dist/jupyter');
-    return typeof j.lastWriteDisplayData === 'function' ? j.lastWriteDisplayData : null;
+    // Looked up in the module cache: a kernel has loaded it, and loading it elsewhere pulls in TypeScript.
+    const j = require.cache[require.resolve('tslab/dist/jupyter')]?.exports;
+    return j && typeof j.lastWriteDisplayData === 'function' ? j.lastWriteDisplayData : null;
   } catch {
     return null;
   }

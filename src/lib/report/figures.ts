@@ -6,8 +6,11 @@
  *   const spec = report.lineFigure({ title: 'Robust accuracy', x: eps, series: [{ name: 'std', y: acc }] });
  *   await report.showFigure(spec, 'p3_robust_accuracy');
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { displayBundle, escapeHtml } from './display';
 import { saveFigure } from './export';
+import { linkHref } from './paths';
 import type { FigureSpec } from './figureSpec';
 
 export type { FigureSpec };
@@ -90,7 +93,10 @@ export function barFigure(o: {
   return { data, layout: baseLayout(o.title, o.xTitle, o.yTitle, { barmode: 'group' }) };
 }
 
-/** A heatmap of a 2-D array z[row][col] (e.g. a spectrogram: rows = frequency bins). */
+/**
+ * A heatmap of a 2-D array z[row][col], row 0 at the bottom (e.g. a spectrogram from
+ * `mapRows(spec, { transpose: true })`: rows = frequency bins, lowest first, so low frequencies are at the bottom).
+ */
 export function heatmapFigure(o: { z: number[][]; title?: string; xTitle?: string; yTitle?: string; colorscale?: string; zmid?: number }): FigureSpec {
   return {
     data: [{ z: o.z, type: 'heatmap', colorscale: o.colorscale ?? 'Viridis', zmid: o.zmid }],
@@ -100,9 +106,15 @@ export function heatmapFigure(o: { z: number[][]; title?: string; xTitle?: strin
 
 /**
  * A grid of 2-D maps (images, attribution maps), `cols` per row, each with its own title. Rows of
- * each z are drawn top to bottom (image convention). `diverging` centres the colour scale at 0.
+ * each z are drawn top to bottom (image convention), or bottom to top with `origin: 'lower'`
+ * (spectrograms from `mapRows(..., { transpose: true })`). `diverging` centres the colour scale at 0.
  */
-export function mapGridFigure(o: { maps: { title: string; z: number[][]; diverging?: boolean; colorscale?: string }[]; cols: number; title?: string; cellSize?: number }): FigureSpec {
+export function mapGridFigure(o: {
+  maps: { title: string; z: number[][]; diverging?: boolean; colorscale?: string; origin?: 'upper' | 'lower' }[];
+  cols: number;
+  title?: string;
+  cellSize?: number;
+}): FigureSpec {
   const n = o.maps.length;
   if (n === 0) throw new Error('mapGridFigure: no maps given.');
   const cols = Math.max(1, Math.min(o.cols, n));
@@ -112,7 +124,7 @@ export function mapGridFigure(o: { maps: { title: string; z: number[][]; divergi
   const data = o.maps.map((m, i) => {
     const ax = i === 0 ? '' : String(i + 1);
     layout[`xaxis${ax}`] = { visible: false, constrain: 'domain' };
-    layout[`yaxis${ax}`] = { visible: false, autorange: 'reversed', scaleanchor: `x${ax}` };
+    layout[`yaxis${ax}`] = { visible: false, autorange: m.origin === 'lower' ? true : 'reversed', scaleanchor: `x${ax}` };
     let zmax = 0;
     for (const r of m.z) for (const v of r) zmax = Math.max(zmax, Math.abs(v));
     layout.annotations.push({ text: m.title, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.5, y: 1.12, showarrow: false, font: { size: 11 } });
@@ -130,22 +142,54 @@ export function mapGridFigure(o: { maps: { title: string; z: number[][]; divergi
   return { data, layout };
 }
 
+let plotlyShown = false;
+let figureCount = 0;
+
 /**
- * Save a figure to figures/<name>.{html,json,png} and show it inline: the plotly bundle for front-ends
- * that render it (VS Code, JupyterLab with plotly), a PNG for the rest and for HTML exports.
+ * plotly.js itself as an inline <script> (from the installed plotly.js-dist-min), marked so that
+ * exports can drop it where the page carries plotly.js already. Run with AMD/CommonJS hidden, so it
+ * sets window.Plotly also where requirejs is loaded (the classic notebook).
+ */
+export function plotlyScript(): string {
+  const file = require.resolve('plotly.js-dist-min/plotly.min.js');
+  const version = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'package.json'), 'utf8')).version;
+  const src = fs.readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
+  return `<script data-robustlens-plotly="${version}">(function(define,module,exports){${src}\n}).call(window);</script>`;
+}
+
+/**
+ * The text/html of a figure: a div and a script that draws it with plotly.js (waiting for
+ * window.Plotly if the page loads it later), and a link to the saved standalone figure.
+ * Pure apart from `id`.
+ */
+export function figureDivHtml(spec: FigureSpec, id: string, link?: { href: string; label: string }): string {
+  const json = JSON.stringify({ data: spec.data, layout: spec.layout }).replace(/</g, '\\u003c');
+  const w = Number(spec.layout?.width) || 800;
+  const h = Number(spec.layout?.height) || 480;
+  const draw =
+    `(function(){var s=${json};function go(){var P=window.Plotly;if(!P)return false;P.newPlot('${id}',s.data,s.layout,{responsive:true});return true}` +
+    `if(!go()){var n=0,t=setInterval(function(){if(go()||++n>600)clearInterval(t)},100)}})();`;
+  const a = link ? `<div style="font-size:small"><a href="${escapeHtml(link.href)}" target="_blank">${escapeHtml(link.label)}</a></div>` : '';
+  return `<div class="robustlens-figure" id="${id}" style="width:${w}px;max-width:100%;height:${h}px"></div>\n<script>${draw}</script>${a}`;
+}
+
+/**
+ * Save a figure to figures/<name>.{html,json,png} and show it inline. The display bundle carries
+ * the plotly JSON (front-ends with a plotly renderer: VS Code, JupyterLab's extension), text/html
+ * that draws the interactive figure (plotly.js is included in the first figure of the kernel
+ * session, so once per notebook run), a PNG where Chromium is present (viewers that run no
+ * scripts, e.g. GitHub), and a text line.
  */
 export async function showFigure(spec: FigureSpec, name: string): Promise<void> {
   const saved = await saveFigure(spec, name);
+  const id = `robustlens-fig-${escapeHtml(name)}-${++figureCount}`;
+  const lib = plotlyShown ? '' : plotlyScript();
+  plotlyShown = true;
   const bundle: Record<string, unknown> = {
     'application/vnd.plotly.v1+json': { data: spec.data, layout: spec.layout },
-    'text/plain': `[figure ${name}: ${saved.png ?? saved.html}]`,
+    'text/html': lib + figureDivHtml(spec, id, { href: linkHref(saved.html), label: `interactive: figures/${name}.html` }),
+    'text/plain': `[figure ${name}: figures/${path.basename(saved.png ?? saved.html)}]`,
   };
-  if (saved.pngBytes) {
-    const b64 = Buffer.from(saved.pngBytes).toString('base64');
-    bundle['image/png'] = b64;
-    bundle['text/html'] = `<img alt="${escapeHtml(name)}" src="data:image/png;base64,${b64}"/><div style="font-size:small">interactive: figures/${escapeHtml(name)}.html</div>`;
-  } else {
-    bundle['text/html'] = `<div>Figure <b>${escapeHtml(name)}</b> saved as figures/${escapeHtml(name)}.html (open it for the interactive view; PNG needs Chromium).</div>`;
-  }
-  displayBundle(bundle);
+  if (saved.pngBytes) bundle['image/png'] = Buffer.from(saved.pngBytes).toString('base64');
+  displayBundle(bundle, { metadata: { robustlens: { figure: name } } });
 }

@@ -3,7 +3,8 @@
  * take. Tensors of rank 2 [h, w], 3 [h, w, c] or 4 [n, h, w, c] (pick one with `index`); channels are
  * reduced by 'mean' (images), 'sum', 'sumAbs' or 'l2' (attributions), or 'first'. A matrix
  * {data, shape: [frames, bins]} (audio spectrograms) with `transpose: true` gives bins as rows, lowest
- * frequency last, so a heatmap shows time left to right and frequency bottom to top.
+ * frequency first: heatmapFigure draws row 0 at the bottom, so time runs left to right and frequency
+ * bottom to top (in mapGridFigure, whose maps draw row 0 on top like images, give the map `origin: 'lower'`).
  *
  * @example
  *   report.mapGridFigure({ maps: [{ title: 'x', z: report.mapRows(x, { index: 0 }) }], cols: 1 });
@@ -46,7 +47,7 @@ export function mapRows(
     return how === 'mean' ? s / c : how === 'l2' ? Math.sqrt(s) : s;
   };
   if (opts.transpose) {
-    return Array.from({ length: w }, (_, j) => Array.from({ length: h }, (_, i) => at(i, w - 1 - j)));
+    return Array.from({ length: w }, (_, j) => Array.from({ length: h }, (_, i) => at(i, j)));
   }
   return Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, j) => at(i, j)));
 }

@@ -1,7 +1,8 @@
 /**
  * A progress display for long loops (epochs, attack iterations): a bar with count, rate and time
  * left, updated in place in the notebook (one display, updated), throttled; a line on stderr
- * outside notebooks when ROBUSTLENS_PROGRESS=1.
+ * outside notebooks when ROBUSTLENS_PROGRESS=1. A bar finished without a single tick (the work was
+ * found in the cache: a model loaded instead of trained) shows "<label>: loaded from cache" instead.
  *
  * @example
  *   const bar = report.progress(epochs, 'train A2E');
@@ -41,6 +42,11 @@ export function progressLine(label: string, count: number, total: number, elapse
   return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count}/${total} ${(100 * frac).toFixed(0)}% | ${rate.toFixed(2)}/s | ${count >= total ? `took ${fmtSeconds(elapsed)}` : `left ~${fmtSeconds(left)}`}${extra ? ` | ${extra}` : ''}`;
 }
 
+/** Text shown by a bar that finished without any step (exported for tests). */
+export function cachedLine(label: string): string {
+  return `${label}: loaded from cache (nothing to run)`;
+}
+
 /** Start a progress display for `total` steps. */
 export function progress(total: number, label = 'progress'): Progress {
   if (!(total >= 0)) throw new Error(`report.progress: total must be >= 0, got ${total}`);
@@ -55,7 +61,7 @@ export function progress(total: number, label = 'progress'): Progress {
     const now = Date.now();
     if (!force && now - last < 500) return;
     last = now;
-    const line = progressLine(label, count, total, (now - t0) / 1000, info);
+    const line = force && count === 0 && total > 0 ? cachedLine(label) : progressLine(label, count, total, (now - t0) / 1000, info);
     if (notebook) {
       displayBundle({ 'text/plain': line, 'text/html': `<pre style="margin:0">${escapeHtml(line)}</pre>` }, { id, update: shown });
       shown = true;
@@ -67,8 +73,8 @@ export function progress(total: number, label = 'progress'): Progress {
       show(info);
     },
     done(info) {
-      count = Math.max(count, total);
-      show(info, true);
+      if (count > 0) count = Math.max(count, total);
+      show(info, true); // with no tick at all: the cached line
     },
     get count() {
       return count;
