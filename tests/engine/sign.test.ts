@@ -137,3 +137,16 @@ function noLeakSync<T>(fn: () => T): T {
   assert.equal(tf.memory().numTensors, before, 'tensor leak');
   return out;
 }
+
+test('clipByValue keeps NaN (wasm clamped it to the lower bound) and equals cpu', async (t) => {
+  const xs = [NaN, -2, -1e-30, 0, 0.5, 1, 1 + 1e-7, 3, Infinity, -Infinity];
+  const run = () => tf.tidy(() => Array.from(tf.clipByValue(tf.tensor1d(xs), 0, 1).dataSync()));
+  const got = noLeakSync(run);
+  const want = xs.map((v) => (Number.isNaN(v) ? NaN : Math.fround(Math.min(1, Math.max(0, v)))));
+  got.forEach((v, i) => assert.ok(sameBits(v, want[i]), `clip(${xs[i]}) = ${v}, want ${want[i]}`));
+  const i32 = tf.tidy(() => Array.from(tf.clipByValue(tf.tensor1d([-5, 2, 9], 'int32'), 0, 4).dataSync()));
+  assert.deepEqual(i32, [0, 2, 4]);
+  if (!onWasm()) return t.skip('cpu comparison on wasm only');
+  const c = await onBackend('cpu', run);
+  got.forEach((v, i) => assert.ok(sameBits(v, c[i]), `clip(${xs[i]}): wasm ${v}, cpu ${c[i]}`));
+});

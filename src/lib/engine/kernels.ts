@@ -11,7 +11,8 @@
  * BatchMatMul / _FusedMatMul with transposed operands (transposed explicitly, then XNNPACK;
  * kernels/matMulTransposed.ts), float32 Sign without tfjs-wasm's dead zone |x| <= 1.19e-7
  * (kernels/sign.ts: +-1 for any nonzero x, as on cpu and in PyTorch) and float32 Log1p accurate
- * near 0 (kernels/log1p.ts), then registerGradientFixes().
+ * near 0 (kernels/log1p.ts), float32 ClipByValue that keeps NaN (kernels/clipByValue.ts), then
+ * registerGradientFixes().
  *
  * @example
  *   await engine.ready();   // registers these on wasm
@@ -32,6 +33,7 @@ import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGr
 import { batchNormGradient } from './kernels/batchNormGradient';
 import { signWasmConfig, captureStockSign } from './kernels/sign';
 import { log1pWasmConfig, captureStockLog1p } from './kernels/log1p';
+import { clipByValueWasmConfig, captureStockClipByValue } from './kernels/clipByValue';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -53,6 +55,7 @@ export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   fusedMatMulWasmConfig,
   signWasmConfig,
   log1pWasmConfig,
+  clipByValueWasmConfig,
 ];
 
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
@@ -67,6 +70,7 @@ export function registerWasmKernels(): void {
   captureStockMatMul();
   captureStockSign();
   captureStockLog1p();
+  captureStockClipByValue();
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;
