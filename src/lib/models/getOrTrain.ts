@@ -25,11 +25,14 @@ import { DigestMismatchError, modelDigests } from './modelDigests';
 
 /**
  * Version of the gradients the engine trains with, stored in every cached model's config by
- * getOrTrain and compared on load. 2: the corrected MaxPool / AvgPool / ResizeNearestNeighbor
- * gradients hold in every process (before, loading danfojs-node for a table put tfjs' stock ones
- * back, so notebook-trained models differed from those trained elsewhere); older models retrain.
+ * getOrTrain and compared on load; models saved with another version retrain.
+ * 2: the corrected MaxPool / AvgPool / ResizeNearestNeighbor gradients hold in every process
+ * (before, loading danfojs-node for a table put tfjs' stock ones back).
+ * 3: sign() on wasm is +-1 for every nonzero value (tfjs-wasm 4.22 returned 0 for |x| <= 1.19e-7,
+ * so adversarial / TRADES / activation-sensitivity training steps left small-gradient coordinates
+ * unmoved), and log1p is accurate near 0 (engine/kernels/sign.ts, log1p.ts).
  */
-export const TRAINING_GRADIENTS = 2;
+export const TRAINING_GRADIENTS = 3;
 
 /** The config getOrTrain stores and compares: the caller's plus the training-gradients version. */
 export function cacheConfig(config: unknown): unknown {
