@@ -68,7 +68,8 @@ function writeAtomic(file, text) {
 
 build();
 mkdirSync(out, { recursive: true });
-const env = { ...process.env, ROBUSTLENS_SCALE: scale, ROBUSTLENS_LINK_BASE: out };
+// links in outputs (figures/x.html, CSVs) are relative to where the notebook will be read
+const env = { ...process.env, ROBUSTLENS_SCALE: scale, ROBUSTLENS_LINK_BASE: publish ? nbDir : out };
 if (scale === 'smoke' && !process.env.ROBUSTLENS_FIGURES) env.ROBUSTLENS_FIGURES = join(out, 'figures');
 if (scale === 'smoke' && !process.env.ROBUSTLENS_MODELS) env.ROBUSTLENS_MODELS = join(out, 'models');
 const timeoutSec = Number(process.env.ROBUSTLENS_CELL_TIMEOUT ?? 1800);
@@ -95,7 +96,13 @@ for (const name of notebooks) {
     process.exit(1);
   }
   if (publishModule) {
-    const r = publishModule.publishNotebook(nb, src);
+    let r;
+    try {
+      r = publishModule.publishNotebook(nb, src);
+    } catch (e) {
+      console.error(`robustlens: ${e.message}`);
+      process.exit(1);
+    }
     console.log(`robustlens: published ${rel(src)} with outputs (${(r.bytes / 1e6).toFixed(2)} MB; tables: ${r.tables.length})`);
   }
   console.log(`robustlens: ${rel(src)} ok in ${((Date.now() - t) / 1000).toFixed(1)} s -> ${rel(outNb)} (+ .html)`);
