@@ -11,7 +11,7 @@ import { root, jupyterPython, jupyterEnv, build } from './env.mjs';
 const py = jupyterPython(['notebook']);
 build();
 const extra = process.argv.slice(2);
-const args = ['-m', 'notebook', `--notebook-dir=${join(root, 'notebooks')}`, '--ServerApp.iopub_data_rate_limit=1e10', ...extra];
+const args = ['-m', 'notebook', `--notebook-dir=${join(root, 'notebooks')}`, '--ServerApp.iopub_data_rate_limit=1e10', '--NotebookApp.iopub_data_rate_limit=1e10', ...extra];
 if (typeof process.getuid === 'function' && process.getuid() === 0 && !extra.includes('--allow-root')) args.push('--allow-root');
 const r = spawnSync(py, args, { stdio: 'inherit', env: jupyterEnv() });
 process.exit(r.status ?? 1);
