@@ -47,5 +47,6 @@ export function showClaims(claims: Claim[], options: ShowClaimsOptions = {}): vo
     toText(df),
     excluded.length ? ['Excluded (left out of the verdicts):', ...excluded.map((e) => `- ${e}`)].join('\n') : 'Excluded: nothing.',
   ].join('\n');
-  displayBundle({ 'text/html': toHtml(df, { title: options.title }) + listHtml, 'text/plain': text });
+  // the metadata marks it as a result table for `npm run check-results`
+  displayBundle({ 'text/html': toHtml(df, { title: options.title }) + listHtml, 'text/plain': text }, { metadata: { robustlens: { table: { name: options.name ?? null, digits: 3, volatile: [] } } } });
 }
