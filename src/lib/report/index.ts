@@ -9,3 +9,5 @@ export { progress, progressLine } from './progress';
 export type { Progress } from './progress';
 export { mapRows } from './mapRows';
 export type { ChannelReduce } from './mapRows';
+export { showClaims, claimRows, excludedLines } from './showClaims';
+export type { ShowClaimsOptions } from './showClaims';

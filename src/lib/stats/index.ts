@@ -27,3 +27,5 @@ export { normalCdf, normalSf } from './normalCdf';
 export { normalQuantile } from './normalQuantile';
 export { studentTCdf, studentTTwoSided } from './studentTCdf';
 export { studentTQuantile } from './studentTQuantile';
+export { verdictFromTest, verdictFromInterval, checkClaims, VERDICTS } from './claims';
+export type { Verdict, Claim, Direction, VerdictFromTestOptions, VerdictFromIntervalOptions } from './claims';
