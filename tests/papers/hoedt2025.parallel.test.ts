@@ -12,7 +12,7 @@ import * as P from '../../src/lib/papers/hoedt2025';
 before(setup);
 
 test('trainMerMissing (main thread + 1 worker) saves the same weights as sequential trainMer; trainMer then loads them', async () => {
-  const cfg = { ...P.p1Config('smoke'), seeds: [6, 7], epochs: 3 };
+  const cfg = { ...P.config('smoke'), seeds: [6, 7], epochs: 3 };
   const data = P.loadP1Data(cfg);
   const kinds = ['A2E', 'A2M2E'] as const;
   const seqDir = mkdtempSync(join(tmpdir(), 'p1-seq-'));
@@ -61,7 +61,7 @@ test('trainMerMissing (main thread + 1 worker) saves the same weights as sequent
 });
 
 test('trainMer on data that is not loadP1Data(cfg)\'s trains in sequence (no parallel step)', async () => {
-  const cfg = { ...P.p1Config('smoke'), seeds: [6, 7], epochs: 1 };
+  const cfg = { ...P.config('smoke'), seeds: [6, 7], epochs: 1 };
   const data = P.loadP1Data(cfg);
   const y = data.train.y;
   data.train.y = tf.add(y, 0.01) as tf.Tensor2D;

@@ -17,7 +17,7 @@
  * siblings then find them cached. Skipped with onEpoch or force, or workers 0 (ROBUSTLENS_WORKERS=1).
  *
  * @example
- *   const m = await trainMer('A2M2E', 6, data, p1Config('demo'));  m.model; m.seconds; m.cached;
+ *   const m = await trainMer('A2M2E', 6, data, config('demo'));  m.model; m.seconds; m.cached;
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions, fingerprint, runTasks, workerCount } from '../../engine';
