@@ -26,3 +26,5 @@ export { getOrTrain, isCached, cacheConfig, TRAINING_GRADIENTS } from './getOrTr
 export type { GetOrTrainOptions, GetOrTrainResult, TrainResult } from './getOrTrain';
 export { readCard, configDiff, stableStringify } from './card';
 export type { ModelCard } from './card';
+export { getOrTrainMany, defineTrainer } from './getOrTrainMany';
+export type { ModelSpec, Trainer, GetOrTrainManyOptions, TrainedDone } from './getOrTrainMany';
