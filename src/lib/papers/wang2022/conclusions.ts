@@ -14,10 +14,9 @@
  *   const rows = conclusions(evidence, { nBoot: 2000, seed: 0 });
  */
 import { checkOptions } from '../../engine';
-import { mean, spearman } from '../../stats';
+import { mean, pairedDifference, spearman } from '../../stats';
 import { CLAIMS } from './config';
-import { pairedDifference } from './pairedDifference';
-import type { Verdict } from './pairedDifference';
+import type { Verdict } from '../../stats';
 
 export interface P4Evidence {
   /** Ladder order: standard model first, most robust last. */

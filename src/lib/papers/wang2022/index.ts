@@ -21,8 +21,6 @@ export { localisation, synthBoxes } from './localisation';
 export type { LocalisationRow, LocalisationResult, LocalisationOptions } from './localisation';
 export { mapPanels } from './mapPanels';
 export type { MapPanel, MapPanelsOptions } from './mapPanels';
-export { pairedDifference } from './pairedDifference';
-export type { PairedDifference, Verdict } from './pairedDifference';
 export { conclusions } from './conclusions';
 export type { ConclusionRow, P4Evidence } from './conclusions';
 export { boundarySummary } from './boundarySummary';
