@@ -8,7 +8,8 @@
  *
  * Subsets: MNIST / Fashion-MNIST / CIFAR-10 2,000 train + 1,000 test (200 / 100 per class), FSDD
  * test split (index 0-4, all 6 speakers: 300 wavs), all Soundtracks rating CSVs, all DEAM CSVs and 3
- * of its clips, all 4 JamendoLyrics songs with their annotations. About 49 MB in all.
+ * of its clips, all 4 JamendoLyrics songs with their annotations, and the 50 attack logs the authors
+of P1 (Hoedt et al. 2025) published (models.csv, runs/<run>/{hparams.yaml, log.csv}). About 50 MB in all.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -153,6 +154,17 @@ standard deviations on a 1-9 scale, song_id keyed; static_annotations.csv covers
 MediaEval 2013 subset), songs_info.csv, and 3 of the 45 s clips (audio/2.wav, 3.wav, 4.wav),
 22.05 kHz mono 16-bit WAV decoded from the published 64 kbps MP3s.
 `,
+  'hoedt2025-attack-logs': `# Hoedt, Flexer, Widmer (2025) attack logs: licence and attribution
+
+The adversarial-attack logs published by the authors of "Are Inherently Interpretable Models More
+Robust? A Study In Music Emotion Recognition" (K. Hoedt, A. Flexer, G. Widmer, arXiv 2508.03780) with
+their code, repository CPJKU/robustness_mer_bottleneck, folder runs/adversaries. Copyright (c) 2025
+Institute of Computational Perception. Licence: MIT (the text is in LICENSE beside this file, unchanged).
+
+All 50 runs (5 architectures x 10 seeds, 36 test excerpts each): runs/<run>/hparams.yaml and log.csv,
+unmodified; models.csv maps each run folder to its seed and architecture (from the authors' analysis
+code); README.md describes the columns. Read by papers.hoedt2025.loadAuthorsLogs.
+`,
   jamendolyrics: `# JamendoLyrics subset: licences and attribution
 
 JamendoLyrics (D. Stoller, S. Durand, S. Ewert, "End-to-end lyrics alignment for polyphonic music
@@ -188,6 +200,11 @@ function main() {
   copy('jamendolyrics/LICENSE.code-and-annotations', 'jamendolyrics/LICENSE.code-and-annotations');
   for (const f of readdirSync(join(shared, 'jamendolyrics', 'annotations')).sort()) copy(`jamendolyrics/annotations/${f}`, `jamendolyrics/annotations/${f}`);
   for (const f of readdirSync(join(shared, 'jamendolyrics', 'audio')).sort()) copy(`jamendolyrics/audio/${f}`, `jamendolyrics/audio/${f}`);
+  const logs = 'hoedt2025-attack-logs';
+  for (const f of ['LICENSE', 'README.md', 'models.csv']) copy(`${logs}/${f}`, `${logs}/${f}`);
+  for (const run of readdirSync(join(shared, logs, 'runs')).sort()) {
+    for (const f of ['hparams.yaml', 'log.csv']) copy(`${logs}/runs/${run}/${f}`, `${logs}/runs/${run}/${f}`);
+  }
   for (const [name, text] of Object.entries(LICENSES)) write(`${name}/LICENSE.md`, text);
   write('README.md', README);
   writeManifest();
@@ -233,6 +250,7 @@ licence and attribution of its data set; the data are NOT under the project's MI
 | soundtracks/ | Soundtracks set 1 and 2 mean ratings and tracklists (no audio) | data.loadSoundtracks |
 | deam/ | DEAM static annotations (all CSVs) and 3 clips (song ids 2, 3, 4), 22.05 kHz | data.loadDeamStatic |
 | jamendolyrics/ | 4 JamendoLyrics songs with word and line timings, 22.05 kHz | data.loadJamendoLyrics |
+| hoedt2025-attack-logs/ | the P1 authors' 50 published attack logs (5 architectures x 10 seeds x 36 test excerpts), MIT | papers.hoedt2025.loadAuthorsLogs |
 
 Full data sets: pass their folder to the loader (e.g. \`loadMnist('/data/mnist')\`) or set
 ROBUSTLENS_DATA to a root holding folders named as above.

@@ -23,7 +23,7 @@ async function inModels<T>(dir: string, f: () => Promise<T>): Promise<T> {
 }
 
 test('trainMers (main thread + 1 worker) saves the same weights as sequential trainMer, each model once; then everything loads from the cache', async () => {
-  const cfg = { ...P.p1Config('smoke'), seeds: [6, 7], epochs: 3 };
+  const cfg = { ...P.config('smoke'), seeds: [6, 7], epochs: 3 };
   const data = P.loadP1Data(cfg);
   const kinds = ['A2E', 'A2M2E'] as const;
   const seqDir = mkdtempSync(join(tmpdir(), 'p1-seq-'));
@@ -73,7 +73,7 @@ test('trainMers (main thread + 1 worker) saves the same weights as sequential tr
 });
 
 test('trainMer asked for one model trains only that model; trainMers on data that is not loadP1Data(cfg)\'s trains in sequence on the given data', async () => {
-  const cfg = { ...P.p1Config('smoke'), seeds: [6, 7], epochs: 1 };
+  const cfg = { ...P.config('smoke'), seeds: [6, 7], epochs: 1 };
   const data = P.loadP1Data(cfg);
   const dir = mkdtempSync(join(tmpdir(), 'p1-one-'));
   const lines: string[] = [];

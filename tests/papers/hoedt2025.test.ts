@@ -12,7 +12,7 @@ import { mlp } from '../../src/lib/models';
 before(setup);
 
 test('p1Config: paper scale is the paper; every scale has the fields; the paper numbers are the reported ones', () => {
-  const p = P.p1Config('paper');
+  const p = P.config('paper');
   assert.equal(p.frames, 313);
   assert.equal(p.width, 1);
   assert.equal(p.attack.steps, 1000);
@@ -21,11 +21,11 @@ test('p1Config: paper scale is the paper; every scale has the fields; the paper 
   assert.equal(p.scheduleEvery, 5);
   assert.deepEqual(p.seeds, [6, 21, 42, 796, 950, 2025, 2324, 2451, 3100, 7192]);
   for (const s of ['smoke', 'demo'] as const) {
-    const c = P.p1Config(s);
+    const c = P.config(s);
     assert.ok(c.clips! > 0 && c.epochs >= c.scheduleEvery, `${s}: adversarial epochs must occur (epochs ${c.epochs} >= ${c.scheduleEvery})`);
   }
-  assert.equal(P.P1_PAPER.table1.A2E.corr, 0.73);
-  assert.equal(P.P1_PAPER.maeIncrease.A2M2E, 0.98);
+  assert.equal(P.PAPER.table1.A2E.corr, 0.73);
+  assert.equal(P.PAPER.maeIncrease.A2M2E, 0.98);
 });
 
 test('sliceSpectrograms: 149 bins, exactly `frames` frames, seeded slice start, resampling, clear error for short clips', () => {
@@ -46,7 +46,7 @@ test('sliceSpectrograms: 149 bins, exactly `frames` frames, seeded slice start, 
 });
 
 test('loadP1Data (smoke config): split sizes, y = [8 emotions | 7 mid-level] in [0, 1], training split standardised', () => {
-  const cfg = { ...P.p1Config('smoke'), clips: 10, frames: 8 };
+  const cfg = { ...P.config('smoke'), clips: 10, frames: 8 };
   const d = P.loadP1Data(cfg);
   try {
     assert.equal(d.train.ids.length + d.valid.ids.length + d.test.ids.length, 10);
@@ -67,7 +67,7 @@ test('loadP1Data (smoke config): split sizes, y = [8 emotions | 7 mid-level] in 
 });
 
 test('loadP1Data at paper scale: stops with the list of expected files; reads a well-formed folder', () => {
-  const cfg = P.p1Config('paper');
+  const cfg = P.config('paper');
   assert.throws(() => P.loadP1Data(cfg, {}), /ROBUSTLENS_P1_DATA is not set[\s\S]*|Set ROBUSTLENS_P1_DATA/);
   assert.throws(() => P.loadP1Data(cfg, {}), /midlevel\/annotations\.csv[\s\S]*audio\/001\.wav \.\.\. audio\/360\.wav/);
   const dir = mkdtempSync(join(tmpdir(), 'p1data-'));
@@ -177,7 +177,7 @@ test('midlevelShift: mean and absolute shift per concept; rejects outputs withou
 });
 
 test('renderAdversarialAudio: an unchanged slice renders to the same audio (SNR Infinity); a perturbed one has finite SNR', () => {
-  const cfg = { ...P.p1Config('smoke'), clips: 10, frames: 8 };
+  const cfg = { ...P.config('smoke'), clips: 10, frames: 8 };
   const d = P.loadP1Data(cfg);
   try {
     const per = 8 * 149;

@@ -3,7 +3,7 @@
  * Music Emotion Recognition" (arXiv 2508.03780): configuration per scale, the paper's numbers,
  * and the composite steps of notebooks/01_hoedt2025_interpretable_mer.ipynb.
  */
-export { p1Config, P1_PAPER, MODEL_KINDS } from './config';
+export { config, PAPER, MODEL_KINDS } from './config';
 export type { P1Config, ModelKind } from './config';
 export { sliceSpectrograms, secondsForFrames, P1_SAMPLE_RATE, P1_HOP } from './sliceSpectrograms';
 export type { Slices, SliceOptions } from './sliceSpectrograms';
@@ -22,3 +22,20 @@ export { medianOf, table1, fig3Rows, fig3Summary, pairedTests, pooledMaeAdv, com
 export type { P1Run, Verdict } from './summaries';
 export { midlevelShift } from './midlevelShift';
 export { runP1 } from './runP1';
+export { predictionsOf } from './attackRecords';
+export type { ExcerptRecord, AttackRun, AdversarialAt, PredictionOf } from './attackRecords';
+export { mae } from './mae';
+export { maeIncrease } from './maeIncrease';
+export { corrAvg } from './corrAvg';
+export { perExcerptMae } from './perExcerptMae';
+export { meanSnrDb } from './meanSnrDb';
+export { approxSnrDb, p1FilterbankPinv } from './approxSnrDb';
+export { pairedMaeTest } from './pairedMaeTest';
+export type { PairedMaeTest } from './pairedMaeTest';
+export { fig3Table } from './fig3Table';
+export type { Fig3Row } from './fig3Table';
+export { fig4Spread } from './fig4Spread';
+export type { Fig4SpreadRow } from './fig4Spread';
+export { loadAuthorsLogs, parseNumpyRow } from './loadAuthorsLogs';
+export { replayAuthors, agreesToPrinted } from './replayAuthors';
+export type { AuthorsReplay } from './replayAuthors';

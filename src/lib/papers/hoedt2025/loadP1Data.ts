@@ -10,7 +10,7 @@
  * Split 80/10/10 with a fixed seed (360 -> 288 / 36 / 36).
  *
  * @example
- *   const data = loadP1Data(p1Config('demo'));  data.train.x.shape; // [128, 40, 149, 1]
+ *   const data = loadP1Data(config('demo'));  data.train.x.shape; // [128, 40, 149, 1]
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';

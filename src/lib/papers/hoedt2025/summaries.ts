@@ -8,7 +8,7 @@
  *   const rows = table1(runs);  const v = verdicts(runs);
  */
 import { mean, pairedTTest, std } from '../../stats';
-import { MODEL_KINDS, P1_PAPER } from './config';
+import { MODEL_KINDS, PAPER } from './config';
 import type { ModelKind } from './config';
 
 export interface P1Run {
@@ -43,7 +43,7 @@ const median = medianOf;
 /** Table 1: ours (mean, std over seeds) beside the paper's. */
 export function table1(runs: P1Run[]): Record<string, string | number>[] {
   return kindsIn(runs).map((k) => {
-    const rs = of(runs, k), p = P1_PAPER.table1[k];
+    const rs = of(runs, k), p = PAPER.table1[k];
     return {
       model: k, seeds: rs.length,
       corr: mean(rs.map((r) => r.corr)), corrStd: sd(rs.map((r) => r.corr)), paperCorr: p.corr, paperCorrStd: p.corrStd,
@@ -69,8 +69,8 @@ export function fig3Summary(runs: P1Run[]): Record<string, string | number>[] {
     const b = rs.filter((r) => r.bounded).map((r) => r.bounded!);
     return {
       model: k,
-      maeIncrease: median(rs.map((r) => r.maeIncrease)), paperMaeIncrease: P1_PAPER.maeIncrease[k],
-      corrAfter: median(rs.map((r) => r.corrAfter)), paperCorrAfter: P1_PAPER.corrAfter[k],
+      maeIncrease: median(rs.map((r) => r.maeIncrease)), paperMaeIncrease: PAPER.maeIncrease[k],
+      corrAfter: median(rs.map((r) => r.corrAfter)), paperCorrAfter: PAPER.corrAfter[k],
       snrDb: median(rs.map((r) => r.snrDb)),
       boundedMaeIncrease: b.length ? median(b.map((v) => v.maeIncrease)) : NaN,
       boundedSnrDb: b.length ? median(b.map((v) => v.snrDb)) : NaN,
@@ -129,7 +129,7 @@ export function verdicts(runs: P1Run[], options: { alpha?: number; aboutAs?: num
   const alpha = options.alpha ?? 0.05, aboutAs = options.aboutAs ?? 1.25;
   const have = (...ks: ModelKind[]) => ks.every((k) => of(runs, k).length > 0);
   const mi = (k: ModelKind) => median(of(runs, k).map((r) => r.maeIncrease));
-  const P = P1_PAPER.maeIncrease;
+  const P = PAPER.maeIncrease;
   const tests = pairedTests(runs);
   const out: Verdict[] = [];
   for (const other of ['A2E', 'A2B2E'] as ModelKind[]) {
@@ -166,7 +166,7 @@ export function verdicts(runs: P1Run[], options: { alpha?: number; aboutAs?: num
     if (!have('A2E', 'A2M2E')) out.push({ claim, paper: '', ours: '', held: 'not tested' });
     else {
       const c = (k: ModelKind) => mean(of(runs, k).map((r) => r.corr));
-      out.push({ claim, paper: `${f2(P1_PAPER.table1.A2E.corr)} vs ${f2(P1_PAPER.table1.A2M2E.corr)}`, ours: `${f2(c('A2E'))} vs ${f2(c('A2M2E'))}`, held: c('A2E') > c('A2M2E') ? 'held' : 'did not hold' });
+      out.push({ claim, paper: `${f2(PAPER.table1.A2E.corr)} vs ${f2(PAPER.table1.A2M2E.corr)}`, ours: `${f2(c('A2E'))} vs ${f2(c('A2M2E'))}`, held: c('A2E') > c('A2M2E') ? 'held' : 'did not hold' });
     }
   }
   return out;

@@ -18,7 +18,7 @@
  * sequence on the caller's data.
  *
  * @example
- *   const m = await trainMer('A2M2E', 6, data, p1Config('demo'));  m.model; m.seconds; m.cached;
+ *   const m = await trainMer('A2M2E', 6, data, config('demo'));  m.model; m.seconds; m.cached;
  *   const all = await trainMers(['A2E', 'A2M2E'], cfg.seeds, data, cfg);   // kinds x seeds, kind-major
  */
 import * as tf from '@tensorflow/tfjs';
