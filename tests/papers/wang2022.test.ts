@@ -274,14 +274,14 @@ test('conclusions: verdicts and ladder trends follow the evidence; missing entri
   const by = (c: string) => rows.filter((q) => q.comparison.includes(c));
   assert.equal(rows.length, 7);
   assert.equal(rows[0].claim, 'distance');
-  assert.equal(rows[0].verdict, 'held');
+  assert.equal(rows[0].verdict, 'holds');
   assert.equal(rows[0].trend, 1);
-  assert.equal(rows[1].verdict, 'held');
-  assert.equal(rows[2].verdict, 'did not hold'); // robust saliency localises worse here
-  assert.equal(by('BSM - saliency')[0].verdict, 'held');
-  assert.equal(by('BIG - IG black')[0].verdict, 'did not hold');
-  assert.equal(by('ig:black - ig:white')[0].verdict, 'held');
-  assert.equal(by('BIG - mean over IG baselines')[0].verdict, 'held');
+  assert.equal(rows[1].verdict, 'holds');
+  assert.equal(rows[2].verdict, 'reversed'); // robust saliency localises worse here
+  assert.equal(by('BSM - saliency')[0].verdict, 'holds');
+  assert.equal(by('BIG - IG black')[0].verdict, 'reversed');
+  assert.equal(by('ig:black - ig:white')[0].verdict, 'holds');
+  assert.equal(by('BIG - mean over IG baselines')[0].verdict, 'holds');
   assert.ok(Math.abs(by('BIG - mean over IG baselines')[0].ours - 0.1) < 0.02);
   rows.forEach((q) => assert.ok(q.statement.length > 20 && q.paper.length > 0));
   assert.throws(() => P4.conclusions({ ...ev, alignment: { std: base } }), /alignment has no entry "rob"/);
