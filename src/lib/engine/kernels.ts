@@ -9,7 +9,10 @@
  * UnsortedSegmentSum (loops over float32 arrays), Einsum (forward, on wasm kernels), float32
  * Minimum / Maximum (replacing tfjs' slow broadcasting loop; kernels/minMaxBroadcast.ts),
  * BatchMatMul / _FusedMatMul with transposed operands (transposed explicitly, then XNNPACK;
- * kernels/matMulTransposed.ts), then registerGradientFixes().
+ * kernels/matMulTransposed.ts), float32 Sign without tfjs-wasm's dead zone |x| <= 1.19e-7
+ * (kernels/sign.ts: +-1 for any nonzero x, as on cpu and in PyTorch) and float32 Log1p accurate
+ * near 0 (kernels/log1p.ts), float32 ClipByValue that keeps NaN (kernels/clipByValue.ts), then
+ * registerGradientFixes().
  *
  * @example
  *   await engine.ready();   // registers these on wasm
@@ -28,6 +31,9 @@ import { avgPoolGradient } from './kernels/avgPoolGradient';
 import { maxPoolGradient, maxPoolFirstMaxGrad, MAX_POOL_GRAD_KERNEL, MAX_POOL_GRAD_BACKENDS } from './kernels/maxPoolGradient';
 import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGradient';
 import { batchNormGradient } from './kernels/batchNormGradient';
+import { signWasmConfig, captureStockSign } from './kernels/sign';
+import { log1pWasmConfig, captureStockLog1p } from './kernels/log1p';
+import { clipByValueWasmConfig, captureStockClipByValue } from './kernels/clipByValue';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -41,7 +47,16 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
 let registered = false;
 
 /** Kernels robustlens registers on wasm in place of tfjs' own (faster; tfjs' kept as fallback). */
-export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig, minimumWasmConfig, maximumWasmConfig, batchMatMulWasmConfig, fusedMatMulWasmConfig];
+export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
+  conv2DBackpropInputConfig,
+  minimumWasmConfig,
+  maximumWasmConfig,
+  batchMatMulWasmConfig,
+  fusedMatMulWasmConfig,
+  signWasmConfig,
+  log1pWasmConfig,
+  clipByValueWasmConfig,
+];
 
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
 export function registerWasmKernels(): void {
@@ -53,6 +68,9 @@ export function registerWasmKernels(): void {
   captureStockConv2DBackpropInput();
   captureStockMinMax();
   captureStockMatMul();
+  captureStockSign();
+  captureStockLog1p();
+  captureStockClipByValue();
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;

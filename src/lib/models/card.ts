@@ -2,12 +2,16 @@
  * Model cards: card.json beside model.json, saying what the model is and how it was made.
  * A card's `config` is the identity of a cached model: getOrTrain reuses a model only when the
  * requested config equals the saved one (deep equality, key order ignored).
+ * Since card version 2 a card also carries SHA-256 digests of model.json's topology and of
+ * weights.bin (modelDigests); a load verifies them, and a card without them is unverifiable
+ * (getOrTrain retrains, loadModel throws).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ModelDigests } from './modelDigests';
 
 export const CARD_JSON = 'card.json';
-export const CARD_VERSION = 1;
+export const CARD_VERSION = 2;
 
 export interface ModelCard {
   cardVersion: number;
@@ -29,6 +33,8 @@ export interface ModelCard {
   tfjsVersion: string;
   /** ISO 8601 time of saving. */
   created: string;
+  /** SHA-256 of the saved files (card version 2); verified on every load. */
+  digests?: ModelDigests;
 }
 
 /** JSON with object keys sorted, so equal configs serialise equally. */

@@ -51,7 +51,15 @@ function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number {
   return n;
 }
 
-export function fsHandler(dir: string): tf.io.IOHandler {
+export interface FsHandlerOptions {
+  /**
+   * Called on load with the parsed model.json and the weights.bin bytes about to be loaded, before
+   * tfjs sees them; throw to refuse them (loadModel checks the card's digests here).
+   */
+  verify?: (json: tf.io.ModelJSON, weights: Uint8Array) => void;
+}
+
+export function fsHandler(dir: string, options: FsHandlerOptions = {}): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('fsHandler: binary model topology is not supported');
@@ -89,6 +97,7 @@ export function fsHandler(dir: string): tf.io.IOHandler {
       if (buf.byteLength !== want) {
         throw new Error(`fsHandler: ${binPath} is corrupt or partial: ${buf.byteLength} bytes, the manifest needs ${want}`);
       }
+      options.verify?.(json, buf); // after the size check, so a partial file keeps its own message
       return {
         modelTopology: json.modelTopology,
         format: json.format,

@@ -1,8 +1,9 @@
 /**
  * The model cache: return <dir>/<name> when a valid saved model with the same config exists,
  * else train (trainFn), save atomically, and return the new model. A corrupt or partial folder,
- * or one saved with another config, is reported through `log` and retrained; stale temp folders
- * from interrupted saves are removed.
+ * or one saved with another config, is reported through `log` and retrained; so is one whose files
+ * do not match the SHA-256 digests in its card (altered weights or topology) or whose card has no
+ * digests (unverifiable). Stale temp folders from interrupted saves are removed.
  *
  * trainFn returns a model, or { model, metrics?, history?, data? } (recorded in the card);
  * training time is measured here.
@@ -20,14 +21,18 @@ import { MODEL_JSON, WEIGHTS_BIN } from './fsHandler';
 import { checkName, modelsDir } from './modelsDir';
 import { cleanStale, saveModel } from './saveModel';
 import { CardMismatchError, loadModel } from './loadModel';
+import { DigestMismatchError, modelDigests } from './modelDigests';
 
 /**
  * Version of the gradients the engine trains with, stored in every cached model's config by
- * getOrTrain and compared on load. 2: the corrected MaxPool / AvgPool / ResizeNearestNeighbor
- * gradients hold in every process (before, loading danfojs-node for a table put tfjs' stock ones
- * back, so notebook-trained models differed from those trained elsewhere); older models retrain.
+ * getOrTrain and compared on load; models saved with another version retrain.
+ * 2: the corrected MaxPool / AvgPool / ResizeNearestNeighbor gradients hold in every process
+ * (before, loading danfojs-node for a table put tfjs' stock ones back).
+ * 3: sign() on wasm is +-1 for every nonzero value (tfjs-wasm 4.22 returned 0 for |x| <= 1.19e-7,
+ * so adversarial / TRADES / activation-sensitivity training steps left small-gradient coordinates
+ * unmoved), and log1p is accurate near 0 (engine/kernels/sign.ts, log1p.ts).
  */
-export const TRAINING_GRADIENTS = 2;
+export const TRAINING_GRADIENTS = 3;
 
 /** The config getOrTrain stores and compares: the caller's plus the training-gradients version. */
 export function cacheConfig(config: unknown): unknown {
@@ -79,6 +84,7 @@ export async function getOrTrain(
       return { model, card, cached: true };
     } catch (e) {
       if (e instanceof CardMismatchError) log(`getOrTrain: saved "${name}" was trained with another config (${e.differences.join('; ')}); retraining.`);
+      else if (e instanceof DigestMismatchError) log(`getOrTrain: saved "${name}" failed verification (${(e as Error).message}); retraining.`);
       else log(`getOrTrain: saved "${name}" is unusable (${(e as Error).message}); retraining.`);
     }
   }
@@ -103,9 +109,8 @@ export async function getOrTrain(
 
 /**
  * Whether getOrTrain(name, config) would load rather than train: <dir>/<name> holds a card whose
- * config equals `config` (the comparison getOrTrain makes, key order ignored) beside model.json and
- * weights.bin. A folder that exists but fails to load (corrupt weights) is retrained by getOrTrain;
- * this cheap check does not read the weights, so it may say true for such a folder.
+ * config equals `config` (the comparison getOrTrain makes, key order ignored) and whose digests
+ * match model.json and weights.bin (the files are hashed, not loaded into tfjs).
  *
  * @example
  *   if (!isCached('p3-synth-pgd-s0-demo', conf)) ...   // train it (e.g. in a worker) first
@@ -116,7 +121,10 @@ export function isCached(name: string, config: unknown, options: { dir?: string 
   const dir = path.join(options.dir ?? modelsDir(), name);
   if (!fs.existsSync(path.join(dir, MODEL_JSON)) || !fs.existsSync(path.join(dir, WEIGHTS_BIN))) return false;
   try {
-    return stableStringify(readCard(dir).config) === stableStringify(cacheConfig(config));
+    const card = readCard(dir);
+    if (stableStringify(card.config) !== stableStringify(cacheConfig(config))) return false;
+    const d = modelDigests(dir);
+    return card.digests?.weights === d.weights && card.digests?.topology === d.topology;
   } catch {
     return false;
   }

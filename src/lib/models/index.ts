@@ -25,6 +25,8 @@ export type { LoadModelOptions } from './loadModel';
 export { getOrTrain, isCached, cacheConfig, TRAINING_GRADIENTS } from './getOrTrain';
 export type { GetOrTrainOptions, GetOrTrainResult, TrainResult } from './getOrTrain';
 export { readCard, configDiff, stableStringify } from './card';
+export { modelDigests, DigestMismatchError } from './modelDigests';
+export type { ModelDigests } from './modelDigests';
 export type { ModelCard } from './card';
 export { getOrTrainMany, defineTrainer } from './getOrTrainMany';
 export type { ModelSpec, Trainer, GetOrTrainManyOptions, TrainedDone } from './getOrTrainMany';

@@ -1,7 +1,9 @@
 /**
  * Load a model saved by saveModel from <dir>/<name>/, with its card. If `config` is given and the
  * card was saved with a different one, this is an error listing the differing keys (so a notebook
- * never silently uses a model trained for another setting).
+ * never silently uses a model trained for another setting). The files must match the SHA-256
+ * digests in the card (modelDigests): altered weights or topology, or a card without digests, are
+ * a DigestMismatchError naming the file.
  *
  * @example
  *   const { model, card } = await loadModel('p3-cnn-seed1', { config });
@@ -14,6 +16,7 @@ import { fsHandler } from './fsHandler';
 import { configDiff, ModelCard, readCard, stableStringify } from './card';
 import { checkName, modelsDir } from './modelsDir';
 import { cleanStale } from './saveModel';
+import { checkDigests, DigestMismatchError, topologyDigest, weightsDigest } from './modelDigests';
 import './SeededDropout';
 import './ZeroMeanConv2D';
 
@@ -49,8 +52,11 @@ export async function loadModel(name: string, options: LoadModelOptions = {}): P
   }
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(fsHandler(dir));
+    const verify = (json: tf.io.ModelJSON, weights: Uint8Array) =>
+      checkDigests('loadModel', dir, card.digests, { algorithm: 'sha256', weights: weightsDigest(weights), topology: topologyDigest(json) });
+    model = await tf.loadLayersModel(fsHandler(dir, { verify }));
   } catch (e) {
+    if (e instanceof DigestMismatchError) throw e;
     const msg = (e as Error).message;
     throw new Error(msg.startsWith('fsHandler:') ? `loadModel: ${msg.slice(11)}` : `loadModel: ${dir} could not be loaded: ${msg}`);
   }

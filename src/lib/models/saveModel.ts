@@ -1,5 +1,7 @@
 /**
  * Save a LayersModel atomically under <dir>/<name>/ as model.json + weights.bin + card.json.
+ * The card records SHA-256 digests of the two model files as written (modelDigests), which every
+ * load verifies.
  *
  * Atomic: everything is written (and fsync'ed) into a temp folder `.<name>.tmp-<pid>-<rand>` beside
  * the target, then renamed into place; an existing model is moved aside first and removed after.
@@ -16,6 +18,7 @@ import { backendName, checkOptions } from '../engine';
 import { fsHandler, fsyncDir, writeFileSynced } from './fsHandler';
 import { CARD_JSON, CARD_VERSION, ModelCard } from './card';
 import { checkName, modelsDir } from './modelsDir';
+import { modelDigests } from './modelDigests';
 
 export interface SaveModelOptions {
   /** Folder holding model folders. Default modelsDir() (ROBUSTLENS_MODELS or the project's models/). */
@@ -95,6 +98,7 @@ export async function saveModel(model: tf.LayersModel, name: string, options: Sa
   try {
     fs.mkdirSync(tmp);
     await model.save(fsHandler(tmp));
+    card.digests = modelDigests(tmp); // of the bytes on disk, read back after the fsync
     writeFileSynced(path.join(tmp, CARD_JSON), JSON.stringify(card, null, 2));
     fsyncDir(tmp);
     if (fs.existsSync(final)) {
