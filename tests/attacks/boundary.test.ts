@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
-import { cwL2, boundarySearch, BOUNDARY_EPSILONS } from '../../src/lib/attacks';
+import { cwL2, boundarySearch, refineBoundary, BOUNDARY_EPSILONS } from '../../src/lib/attacks';
 import { linear2, pointsAt, trainedClassifier, accuracy } from './fixtures';
 
 before(setup);
@@ -69,6 +69,9 @@ test('boundary search: the smallest grid budget at or above the analytic distanc
   assert.equal(r.method[4], 'none');
   r.l2.slice(0, 4).forEach((v, i) => assert.ok(v <= expected[i] + 1e-5));
   assert.ok(Math.abs(r.l2[4] - 0.5) < 1e-4, 'the miss keeps its largest attempt');
+  assert.ok(Number.isNaN(r.l2Search[4]), 'a miss has no distance: NaN, never the largest budget');
+  r.l2Search.slice(0, 4).forEach((v, i) => assert.equal(v, r.l2[i], 'unrefined: l2Search is the distance of xBoundary'));
+  assert.deepEqual(r.t, [1, 1, 1, 1, 1]);
   // with random starts too, and the paper's default grid
   const rr = await boundarySearch(m.fn, x, null, { range: null, seed: 1 });
   rr.eps.slice(0, 4).forEach((e, i) => assert.ok(e >= Math.abs(dists[i]) - 1e-6 && e === BOUNDARY_EPSILONS.find((g) => g >= e)));
@@ -96,6 +99,62 @@ test('boundary search with C&W keeps the closer point; already-misclassified poi
   tf.dispose([x, r.xBoundary]);
 });
 
+test('boundary search with refine: the point lands on the analytic boundary (within 2^-k of the segment), across it; misses stay unrefined', async () => {
+  const m = linear2(W, B);
+  const dists = [0.13, -0.27, 0.44, 5];
+  const xs = pointsAt(W, B, dists, [0.5, 0.5, 0.5, 0.5]);
+  const x = tf.tensor2d(xs);
+  const r = await noLeak(async () => {
+    const r = await boundarySearch(m.fn, x, null, { epsilons: [0.2, 0.5], steps: 20, randomStart: false, range: null, refine: 14 });
+    const adv = r.xBoundary.arraySync() as number[][];
+    r.xBoundary.dispose();
+    return { ...r, adv };
+  });
+  assert.deepEqual(r.found, [true, true, true, false]);
+  const across = m.margin(r.adv);
+  for (let i = 0; i < 3; i++) {
+    // PGD along w lands on the ray through x, so the refined distance is the analytic one
+    assert.ok(Math.sign(across[i]) !== Math.sign(dists[i]) || across[i] === 0, `example ${i} is across`);
+    assert.ok(r.l2[i] >= Math.abs(dists[i]) - 1e-5 && r.l2[i] <= Math.abs(dists[i]) + r.l2Search[i] * 2 ** -14 + 1e-4, `refined ${r.l2[i]} vs analytic ${Math.abs(dists[i])}`);
+    assert.ok(r.l2Search[i] > r.l2[i] + 0.01, 'the search overshoots; refinement moves back');
+    assert.ok(r.t[i] < 1 && Math.abs(r.t[i] * r.l2Search[i] - r.l2[i]) < 1e-4);
+  }
+  assert.equal(r.t[3], 1);
+  assert.ok(Number.isNaN(r.l2Search[3]) && Math.abs(r.l2[3] - 0.5) < 1e-4);
+  x.dispose();
+});
+
+test('refineBoundary: bisection onto a linear boundary for ce and bce; non-adversarial rows untouched; errors', async () => {
+  const m = linear2(W, B);
+  const xs = pointsAt(W, B, [0.2, -0.1], [0.5, 0.5, 0.5, 0.5]);
+  const far = pointsAt(W, B, [-0.3, 0.4], [0.5, 0.5, 0.5, 0.5]); // across for both
+  const x = tf.tensor2d(xs);
+  const xa = tf.tensor2d(far);
+  const ys = m.margin(xs).map((v) => (v > 0 ? 1 : 0));
+  const r = await noLeak(() => {
+    const r = refineBoundary(m.fn, x, xa, ys, { steps: 16, batchSize: 1 });
+    const v = r.xBoundary.arraySync() as number[][];
+    r.xBoundary.dispose();
+    return { t: r.t, v };
+  });
+  // the segment crosses the boundary at t = |d0| / (|d0| + |d1|) along w
+  [[0.2, 0.3], [0.1, 0.4]].forEach(([a, b], i) => assert.ok(Math.abs(r.t[i] - a / (a + b)) <= 2 ** -16 + 1e-6 && r.t[i] >= a / (a + b) - 1e-7, `t ${r.t[i]}`));
+  m.margin(r.v).forEach((v, i) => assert.ok(Math.sign(v) !== Math.sign(m.margin(xs)[i]) && Math.abs(v) < 1e-3));
+  // a row that is not adversarial keeps its point with t = 1
+  const same = refineBoundary(m.fn, x, x, ys, { steps: 4 });
+  assert.deepEqual(same.t, [1, 1]);
+  same.xBoundary.dispose();
+  // sigmoid detector: one logit w.x + b, decision logit > 0
+  const det = (z: tf.Tensor) => tf.tidy(() => m.fn(z).slice([0, 1], [-1, 1]));
+  const rb = refineBoundary(det, x, xa, ys, { loss: 'bce', steps: 16 });
+  assert.ok(Math.abs(rb.t[0] - 0.4) < 1e-4 && Math.abs(rb.t[1] - 0.2) < 1e-4, `${rb.t}`);
+  rb.xBoundary.dispose();
+  assert.throws(() => refineBoundary(m.fn, x, xa.slice(0, 1), ys), /refineBoundary: xAdv must be a tensor shaped like x/);
+  assert.throws(() => refineBoundary(m.fn, x, xa, ys, { steps: 0 }), /refineBoundary: steps must be a positive integer/);
+  assert.throws(() => refineBoundary(m.fn, x, xa, ys, { step: 3 } as never), /unknown option "step"/);
+  tf.dispose([x, xa]);
+});
+
 test('C&W and boundary search: clear errors', async () => {
   const m = linear2(W, B);
   const x = tf.tensor2d([[0.5, 0.5, 0.5, 0.5]]);
@@ -105,5 +164,6 @@ test('C&W and boundary search: clear errors', async () => {
   await assert.rejects(boundarySearch(m.fn, x, [0], { useCw: true } as object), /unknown option "useCw"/);
   await assert.rejects(boundarySearch(m.fn, x, [0], { threshold: 1.5 }), /boundarySearch: threshold must lie in \(0, 1\), got 1.5/);
   await assert.rejects(boundarySearch(m.fn, x, [0], { loss: 'mse' } as object), /boundarySearch: loss must be 'ce' or 'bce'/);
+  await assert.rejects(boundarySearch(m.fn, x, [0], { refine: 1.5 }), /boundarySearch: refine must be an integer >= 0/);
   x.dispose();
 });

@@ -37,6 +37,27 @@ test('synthImages: balanced labels, values in [0,1], boxes are the tight boxes o
   assert.throws(() => synthImages({ colour: 1 } as never), /unknown option "colour"/);
 });
 
+test('synthImages polarity: the default is byte-identical to before the option; random draws both signs and darker objects sit below their background', () => {
+  // the default (bright objects) must not change: P3's cached models were trained on it
+  const d = synthImages({ n: 12, size: 20, channels: 3, classes: 4, seed: 5 });
+  assert.equal(sha(d.x), 'e66f9c4435a27ccfe5c04c1be2896a2f7d8941f95b32bb44ef93813acd05d2c2');
+  assert.equal(sha(synthImages({ n: 12, size: 20, channels: 3, classes: 4, seed: 5, polarity: 'bright' }).x), sha(d.x));
+  assert.ok(d.signs.every((v) => v === 1));
+  const n = 200;
+  const r = synthImages({ n, size: 24, classes: 4, seed: 9, noise: 0, contrast: 0.3, polarity: 'random' });
+  const dark = r.signs.filter((v) => v === -1).length;
+  assert.ok(dark > 70 && dark < 130, `${dark} of ${n} dark objects`);
+  for (let i = 0; i < n; i++) {
+    let inside = 0, outside = 0, nIn = 0;
+    for (let p = i * 576; p < (i + 1) * 576; p++) {
+      if (r.masks[p]) { inside += r.x[p]; nIn++; } else outside += r.x[p];
+    }
+    const diff = inside / nIn - outside / (576 - nIn);
+    assert.ok(r.signs[i] * diff > 0.12, `image ${i}: sign ${r.signs[i]}, object - background ${diff.toFixed(3)}`);
+  }
+  assert.throws(() => synthImages({ polarity: 'dark' } as never), /synthImages: polarity must be 'bright' or 'random'/);
+});
+
 /** Nearest-centroid accuracy (train on the first half, test on the second) for per-image feature vectors. */
 function nearestCentroid(features: Float64Array[], y: Int32Array, K: number): number {
   const n = features.length, half = n >> 1, d = features[0].length;

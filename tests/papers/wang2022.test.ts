@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak, assertClose } from '../helpers';
 import { Rng } from '../../src/lib/engine';
 import { synthImages, toTensors } from '../../src/lib/data';
+import * as stats from '../../src/lib/stats';
+import { boundarySearch } from '../../src/lib/attacks';
 import * as P4 from '../../src/lib/papers/wang2022';
 
 before(setup);
@@ -37,7 +39,11 @@ test('config: every scale is complete; robust-accuracy budgets are searched budg
     for (let i = 1; i < c.ladder.epsilons.length; i++) assert.ok(c.ladder.epsilons[i] > c.ladder.epsilons[i - 1], `${s}: ladder ascending`);
     for (const r of c.attackEpsilons) assert.ok(c.boundary.epsilons.some((e) => Math.abs(e - r) < 1e-12), `${s}: budget ${r} must be searched so boundarySummary's robust accuracy is exact`);
     assert.ok(c.nEval <= c.synth.nTest && c.nShow <= c.nEval);
+    assert.equal(c.synth.polarity, 'random', `${s}: object contrast sign random, so no fixed IG baseline wins by construction`);
+    assert.ok(c.boundary.refine > 0 && c.boundary.cw.steps > 0, `${s}: the authors' PGD + C&W pipeline, refined`);
   }
+  assert.ok(P4.config('demo').nEval >= 200, 'at least 200 evaluation images at demo');
+  assert.deepEqual(P4.PAPER_BOUNDARY_EPSILONS, [36 / 255, 64 / 255, 0.3, 0.5, 0.7, 0.9, 1.1]);
   assert.equal(P4.config('paper').cifar.source, 'folder');
   // a copy, not shared state
   const a = P4.config('demo');
@@ -153,7 +159,7 @@ test('igBaseline: black, white, seeded uniform noise, and a blur that keeps cons
   tf.dispose([z, z4]);
 });
 
-test('attributionMaps: analytic maps on a linear model (saliency = W_t, IG = x W_t, BSM = W_t, BIG = (x - x\') W_t), no leaks', async () => {
+test('attributionMaps: analytic maps on a linear model (saliency = W_t, IG = x W_t, BSM = BSG = W_t, BIG = (x - x\') W_t), no leaks', async () => {
   const { model, W } = linearModel(3, 10);
   const x = tf.tensor(new Rng(11).uniforms(2 * 4), [2, 2, 2, 1]);
   const xb = tf.tensor(new Rng(12).uniforms(2 * 4), [2, 2, 2, 1]);
@@ -167,6 +173,7 @@ test('attributionMaps: analytic maps on a linear model (saliency = W_t, IG = x W
     target.forEach((t, i) => {
       assertClose(m.saliency[i].flat(2), W[t], 1e-5, 'saliency');
       assertClose(m.bsm[i].flat(2), W[t], 1e-5, 'bsm');
+      assertClose(m.bsg[i].flat(2), W[t], 1e-5, 'bsg: SmoothGrad at x\' of a linear model');
       assertClose(m.smoothGrad[i].flat(2), W[t], 1e-5, 'smoothGrad of a linear model');
       assertClose(m.ig[i].flat(2), xs[i].map((v, d) => v * W[t][d]), 1e-5, 'ig');
       assertClose(m.big[i].flat(2), xs[i].map((v, d) => (v - bs[i][d]) * W[t][d]), 1e-5, 'big');
@@ -179,6 +186,7 @@ test('attributionMaps: analytic maps on a linear model (saliency = W_t, IG = x W
     P4.disposeMaps(only.maps);
   });
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['bsm'] }), /need option "boundary"/);
+  await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['bsg'] }), /need option "boundary"/);
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['lrp' as never] }), /unknown method "lrp"/);
   await assert.rejects(P4.attributionMaps(model, x, { target, steps: 3 } as never), /unknown option "steps"/);
   tf.dispose([x, xb]);
@@ -214,6 +222,14 @@ test('localisation: energy and pointing game against boxes with CIs; synthBoxes 
   assert.ok(Number.isNaN(row('zero').energyInBox));
   assert.equal(row('inside').boxArea, 0.25);
   assert.deepEqual(r.perExample.half.energy, [0.5, 0.5, 0.5]);
+  // excluded examples (e.g. no boundary point) are NaN and left out, never scored
+  const ex = P4.localisation({ inside: a, half: b }, [box, box, box], { nBoot: 50, exclude: { half: [false, true, false] } });
+  assert.deepEqual(ex.perExample.half.energy.map(Number.isNaN), [false, true, false]);
+  assert.ok(Number.isNaN(ex.perExample.half.pointing[1]));
+  assert.equal(ex.rows.find((q) => q.method === 'half')!.n, 2);
+  assert.equal(ex.rows.find((q) => q.method === 'half')!.nUndefined, 1);
+  assert.equal(ex.rows.find((q) => q.method === 'inside')!.n, 3);
+  assert.throws(() => P4.localisation({ a }, [box, box, box], { exclude: { a: [true] } }), /exclude.a must have one entry per example \(3\)/);
   assert.throws(() => P4.localisation({ a }, [box]), /1 boxes for 3 maps/);
   const c = tf.zeros([3, 4, 4, 1]);
   assert.throws(() => P4.localisation({ a, c }, [box, box, box]), /map "c" is \[3,4,4,1\]/);
@@ -237,55 +253,70 @@ test('mapPanels: an image panel and one |map| panel per method per row, each map
   assert.throws(() => P4.mapPanels(img, [2, 2, 2, 3], {}, { rows: [2] }), /row 2 is not in \[0, 1\]/);
 });
 
-test('boundarySummary: distances over found points only; robust accuracy = correct and not crossed at the budget', () => {
+test('boundarySummary: distances over found points only (never imputed); robust accuracy = correct and no boundary point within the budget', () => {
   const s = P4.boundarySummary(
-    { found: [true, true, false, true], eps: [0.25, 1, NaN, 0.5], l2: [0.2, 0.9, 2, 0.5] },
+    { found: [true, true, false, true], l2Search: [0.3, 1, NaN, 0.6], l2: [0.2, 0.9, 2, 0.5], method: ['pgd', 'cw', 'none', 'pgd'] },
     [true, true, true, false],
     { budgets: [0.25, 0.5, 1] },
   );
   assert.equal(s.found, 3);
-  assert.equal(s.notFound, 1);
-  assert.equal(s.medianL2, 0.5);
-  assertClose([s.meanL2], [(0.2 + 0.9 + 0.5) / 3], 1e-12);
-  // r = 0.25: ex 1 (eps 1) and ex 2 (not found) -> 2/4; r = 0.5: same; r = 1: only ex 2
+  assert.equal(s.foundRate, 0.75);
+  assert.deepEqual([s.byPgd, s.byCw, s.clean], [2, 1, 0]);
+  assert.equal(s.medianSearch, 0.6);
+  assert.equal(s.medianRefined, 0.5);
+  assertClose([s.meanSearch, s.meanRefined], [(0.3 + 1 + 0.6) / 3, (0.2 + 0.9 + 0.5) / 3], 1e-12);
+  // refined distances: r = 0.25 -> ex 1 (0.9) and ex 2 (not found) robust; ex 3 is wrong; r = 1 -> only ex 2
   assert.deepEqual(s.robustAcc, { '0.25': 0.5, '0.5': 0.5, '1': 0.25 });
-  assert.throws(() => P4.boundarySummary({ found: [true], eps: [1], l2: [1] }, [true, false]), /one entry per example/);
+  const none = P4.boundarySummary({ found: [false], l2Search: [NaN], l2: [3], method: ['none'] }, [true]);
+  assert.ok(Number.isNaN(none.medianSearch) && Number.isNaN(none.meanRefined), 'no found point: NaN, not the largest budget');
+  assert.throws(() => P4.boundarySummary({ found: [true], l2Search: [1], l2: [1], method: ['pgd'] }, [true, false]), /one entry per example/);
 });
 
-test('conclusions: verdicts and ladder trends follow the evidence; missing entries are errors', () => {
-  const n = 30;
+test('claims: verdicts follow the paired intervals; failed rungs are left out and listed; BIG vs IG per baseline with a Bonferroni level', () => {
+  const n = 40;
   const r = new Rng(14);
   const base = Array.from(r.uniforms(n, 0.1, 0.3));
-  const models = [{ name: 'std', eps: 0 }, { name: 'mid', eps: 0.5 }, { name: 'rob', eps: 1 }];
   const shift = (v: number[], d: number) => v.map((q) => q + d + 0.01 * r.normal());
+  const rungs = [
+    { name: 'standard', eps: 0, passed: true, failures: [] },
+    { name: 'L2 eps 0.5', eps: 0.5, passed: true, failures: [] },
+    { name: 'L2 eps 1', eps: 1, passed: false, failures: ['3 of 40 points (7.5%) have a zero input gradient (max 1%)'] },
+  ];
   const ev: P4.P4Evidence = {
-    models,
-    distance: { std: base, mid: shift(base, 0.2), rob: shift(base, 0.5).map((v, i) => (i === 0 ? NaN : v)) },
-    maxBudget: 2,
-    alignment: { std: base, mid: shift(base, 0.1), rob: shift(base, 0.3) },
+    rungs,
+    distance: { standard: base, 'L2 eps 0.5': shift(base, 0.2).map((v, i) => (i < 2 ? NaN : v)), 'L2 eps 1': shift(base, 5) },
+    alignment: { standard: base, 'L2 eps 0.5': shift(base, -0.1), 'L2 eps 1': shift(base, 0.5) },
     energy: {
-      std: { saliency: base, ig: base, bsm: shift(base, 0.2), big: shift(base, -0.2) },
-      mid: { saliency: shift(base, 0.1) },
-      rob: { saliency: shift(base, -0.1) },
+      standard: { saliency: base, smoothGrad: base, bsm: shift(base, 0.2), bsg: base.map((v, i) => v + (i % 2 ? 0.05 : -0.05)) },
+      'L2 eps 0.5': { saliency: shift(base, 0.1) },
+      'L2 eps 1': { saliency: shift(base, -0.3) },
     },
-    baselineEnergy: { 'ig:black': base, 'ig:white': shift(base, -0.1), big: shift(base, 0.05) },
+    baselineEnergy: { 'ig:black': base, 'ig:white': shift(base, 0.1), big: shift(base, 0.05) },
   };
-  const rows = P4.conclusions(ev, { nBoot: 300, seed: 1 });
-  const by = (c: string) => rows.filter((q) => q.comparison.includes(c));
+  const rows = P4.claims(ev, { nBoot: 400, seed: 1, minN: 10 });
+  stats.checkClaims('test', rows);
   assert.equal(rows.length, 7);
-  assert.equal(rows[0].claim, 'distance');
-  assert.equal(rows[0].verdict, 'holds');
-  assert.equal(rows[0].trend, 1);
-  assert.equal(rows[1].verdict, 'holds');
-  assert.equal(rows[2].verdict, 'reversed'); // robust saliency localises worse here
-  assert.equal(by('BSM - saliency')[0].verdict, 'holds');
-  assert.equal(by('BIG - IG black')[0].verdict, 'reversed');
-  assert.equal(by('ig:black - ig:white')[0].verdict, 'holds');
-  assert.equal(by('BIG - mean over IG baselines')[0].verdict, 'holds');
-  assert.ok(Math.abs(by('BIG - mean over IG baselines')[0].ours - 0.1) < 0.02);
-  rows.forEach((q) => assert.ok(q.statement.length > 20 && q.paper.length > 0));
-  assert.throws(() => P4.conclusions({ ...ev, alignment: { std: base } }), /alignment has no entry "rob"/);
-  assert.throws(() => P4.conclusions({ ...ev, models: [models[0]] }), /at least a standard and a robust model/);
+  const v = rows.map((q) => q.verdict);
+  // the failed top rung is never used: eps 0.5 is the robust model compared
+  assert.ok(rows[0].claim.includes('L2 eps 0.5 vs standard'));
+  assert.deepEqual(v, ['holds', 'reversed', 'holds', 'holds', 'not shown', 'holds', 'reversed']);
+  assert.ok(rows[0].excluded!.some((e) => e.startsWith('L2 eps 1: failed the masking checks (3 of 40 points')));
+  assert.ok(rows[0].excluded!.some((e) => e.startsWith('2 of 40 images')), 'boundary not found: counted, not imputed');
+  assert.ok(rows[0].ours.includes('n = 38'));
+  assert.ok(rows[5].criterion.includes('97.5%') && rows[5].criterion.includes('Bonferroni over 2 baselines'));
+  assert.ok(rows.every((q) => q.criterion.includes('lies above 0')));
+  // too few images; no robust rung passing -> not tested (with the reason); the standard failing -> all not tested
+  assert.ok(P4.claims(ev, { nBoot: 100, minN: 100 }).every((q) => q.verdict === 'too few'));
+  const noRobust = P4.claims({ ...ev, rungs: rungs.map((q) => (q.eps > 0 ? { ...q, passed: false, failures: ['x'] } : q)) }, { nBoot: 100, minN: 10 });
+  assert.deepEqual(noRobust.slice(0, 3).map((q) => q.verdict), ['not tested', 'not tested', 'not tested']);
+  assert.ok(noRobust[0].ours.includes('no robust rung passed'));
+  assert.equal(noRobust[3].verdict, 'holds', 'standard-model claims still tested');
+  const noStd = P4.claims({ ...ev, rungs: rungs.map((q, i) => (i === 0 ? { ...q, passed: false, failures: ['loss'] } : q)) }, { nBoot: 100, minN: 10 });
+  assert.ok(noStd.every((q) => q.verdict === 'not tested'));
+  assert.throws(() => P4.claims({ ...ev, rungs: [rungs[0]] }), /needs the standard model first and at least one robust rung/);
+  const text = P4.conclusionText(rows, { cfg: P4.config('demo'), rungs: 3, passed: 2, nEval: 40 });
+  assert.ok(text.startsWith('**4 of 7 checks hold** at demo scale (40 evaluation images; 2 of 3 rungs passed the masking checks); 1 not shown, 2 reversed'));
+  rows.forEach((q) => assert.ok(text.includes(`${q.claim}: ${q.ours}: **${q.verdict}**`)));
 });
 
 test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-tune, cache and reload with the same weights', async () => {
@@ -293,12 +324,14 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
   try {
     const s = synthImages({ n: 16, size: 12, channels: 3, classes: 2, seed: 1 });
     const d = toTensors(s);
-    const ladder = { arch: 'smallCnn' as const, width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 8, lr: 1e-3, pgdSteps: 2, fineTuneEpochs: 0 };
+    const ladder = { arch: 'smallCnn' as const, width: 0.25, epsilons: [0, 0.5], epochs: 2, batchSize: 8, lr: 1e-3, lrSteps: [0.5], pgdSteps: 2, fineTuneEpochs: 0 };
     const opts = { ladder, inputShape: [12, 12, 3], classes: 2, dir };
     const std = await P4.trainClassifier('p4t_std', d, { ...opts, eps: 0 });
     const adv = await P4.trainClassifier('p4t_adv', d, { ...opts, eps: 0.5 });
     assert.equal(std.cached, false);
     assert.equal(adv.cached, false);
+    assert.deepEqual(std.history.map((h) => h.lr), [1e-3, 1e-4], 'the step schedule: lr / 10 after half the epochs');
+    assert.ok(adv.history.every((h) => Number.isFinite(h.loss) && Number.isFinite(h.advLoss)));
     const again = await P4.trainClassifier('p4t_adv', d, { ...opts, eps: 0.5 });
     assert.equal(again.cached, true);
     const w1 = adv.model.getWeights().map((w) => Array.from(w.dataSync()));
@@ -313,11 +346,20 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
     await assert.rejects(P4.trainClassifier('p4t_bad', d, { ...opts, ladder: wide, eps: 0.5, init: { name: 'p4t_std', model: std.model } }), /other weight shapes/);
     ft.model.dispose();
     await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: -1 }), /eps must be >= 0/);
-    // the ladder: standard first, robust rungs fine-tuned from it
-    const rungs = await P4.trainLadder('p4t_lad', d, { ladder: { ...ladder, fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
-    assert.deepEqual(rungs.map((r) => [r.name, r.eps, r.cached]), [['standard', 0, false], ['L2 eps 0.5', 0.5, false]]);
-    const again2 = await P4.trainLadder('p4t_lad', d, { ladder: { ...ladder, fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    // the ladder: standard first, robust rungs fine-tuned from it, or chained (each from the rung below)
+    const lad3 = { ...ladder, epsilons: [0, 0.25, 0.5], fineTuneEpochs: 1 };
+    const rungs = await P4.trainLadder('p4t_lad', d, { ladder: lad3, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.deepEqual(rungs.map((r) => [r.name, r.eps, r.cached, r.init]), [['standard', 0, false, null], ['L2 eps 0.25', 0.25, false, 'p4t_lad_eps0'], ['L2 eps 0.5', 0.5, false, 'p4t_lad_eps0']]);
+    rungs.forEach((r) => assert.ok(Number.isFinite(r.finalLoss)));
+    const again2 = await P4.trainLadder('p4t_lad', d, { ladder: lad3, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
     assert.ok(again2.every((r) => r.cached));
+    assert.deepEqual(again2.map((r) => r.finalLoss), rungs.map((r) => r.finalLoss), 'the final loss comes back from the card');
+    const chained = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.deepEqual(chained.map((r) => [r.cached, r.init]), [[true, null], [true, 'p4t_lad_eps0'], [false, 'p4t_lad_eps0.25']], 'chained: eps 0.5 starts from eps 0.25 (a new model)');
+    // the init model's config is part of the key: retraining the rung below retrains the rungs above
+    const changed = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true, lr: 2e-3 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.ok(changed.every((r) => !r.cached));
+    [...chained, ...changed].forEach((r) => r.model.dispose());
     await assert.rejects(P4.trainLadder('p4t_lad2', d, { ladder: { ...ladder, epsilons: [0.5], fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir }), /must start with 0/);
     [...rungs, ...again2].forEach((r) => r.model.dispose());
     await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: 0, epochs: 2 } as never), /unknown option "epochs"/);
@@ -328,30 +370,84 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
   }
 });
 
-test('refineBoundary: bisection lands on the boundary of a linear model, on the crossing side', async () => {
-  const { model, W, bias } = linearModel(2, 15);
-  const x = tf.tensor(new Rng(16).uniforms(3 * 4), [3, 2, 2, 1]);
-  const pred = Array.from((model.predict(x) as tf.Tensor).argMax(1).dataSync());
-  // push each example far across: x' = x + 3 * (W_a - W_c) / ||W_a - W_c||^2 * |margin| ...
-  const xs = (x.arraySync() as number[][][][]).map((e) => e.flat(2));
-  const dir = pred.map((c) => W[1 - c].map((v, d) => v - W[c][d]));
-  const margin = (v: number[], c: number) => W[c].reduce((s, w, d) => s + w * v[d], bias[c]) - W[1 - c].reduce((s, w, d) => s + w * v[d], bias[1 - c]);
-  const far = xs.map((v, i) => { const m = margin(v, pred[i]); const n2 = dir[i].reduce((s, q) => s + q * q, 0); return v.map((q, d) => q + (3 * m / n2) * dir[i][d]); });
-  const xb = tf.tensor(far.flat(), [3, 2, 2, 1]);
-  await noLeak(() => {
-    const r = P4.refineBoundary(model, x, xb, pred, { steps: 20 });
-    const out = (r.xBoundary.arraySync() as number[][][][]).map((e) => e.flat(2));
-    out.forEach((v, i) => {
-      // the exact crossing is at t = 1/3 (margin is linear along the segment)
-      assert.ok(Math.abs(r.t[i] - 1 / 3) < 1e-5, `t = ${r.t[i]}`);
-      assert.ok(margin(v, pred[i]) <= 0 && margin(v, pred[i]) > -1e-4, 'just across');
-    });
-    r.xBoundary.dispose();
-    // not across at t = 1: unchanged
-    const same = P4.refineBoundary(model, x, x, pred);
-    assert.deepEqual(same.t, [1, 1, 1]);
-    same.xBoundary.dispose();
+test('stepSchedule: lr, lr/10, lr/100 at the given fractions of the epochs', () => {
+  const f = P4.stepSchedule(1, [0.5, 0.75]);
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8].map((e) => f(e, 8)), [1, 1, 1, 1, 0.1, 0.1, 0.01, 0.01]);
+  assert.deepEqual([1, 2, 3].map((e) => P4.stepSchedule(0.5, [])(e, 3)), [0.5, 0.5, 0.5]);
+});
+
+test('zeroGradientShare: the margin gradient of a linear model is W_c - W_a; a piecewise-constant (rounded) model has zero gradient everywhere', async () => {
+  const { model, W } = linearModel(3, 17);
+  const x = tf.tensor(new Rng(18).uniforms(5 * 4), [5, 2, 2, 1]);
+  const z = (model.predict(x) as tf.Tensor).arraySync() as number[][];
+  const r = await noLeak(() => P4.zeroGradientShare(model, x, { tol: 1e-6 }));
+  z.forEach((row, i) => {
+    const c = row.indexOf(Math.max(...row));
+    const a = [0, 1, 2].filter((j) => j !== c).reduce((b, j) => (row[j] > row[b] ? j : b), c === 0 ? 1 : 0);
+    assertClose([r.norms[i]], [Math.hypot(...W[c].map((v, d) => v - W[a][d]))], 1e-5, `example ${i}`);
   });
-  assert.throws(() => P4.refineBoundary(model, x, xb, [0]), /1 classes for 3 examples/);
-  tf.dispose([x, xb]);
+  assert.equal(r.count, 0);
+  assert.equal(r.share, 0);
+  const rounded = (t: tf.Tensor) => tf.tidy(() => (model.predict(t.mul(4).round().div(4)) as tf.Tensor));
+  const m = P4.zeroGradientShare(rounded, x);
+  assert.equal(m.share, 1, 'round() has a zero gradient: every point is masked');
+  assert.throws(() => P4.zeroGradientShare(model, x, { tol: 0 }), /tol must be a positive number/);
+  x.dispose();
+});
+
+test('lineSearchDistance: for a linear model the crossing on a segment is at m_i / (m_i - m_j); the nearest-candidate minimum; NaN with one class only', async () => {
+  const { model, W, bias } = linearModel(2, 31);
+  const xs = Array.from({ length: 8 }, (_, i) => Array.from(new Rng(20 + i).uniforms(4)));
+  const x = tf.tensor(xs.flat(), [8, 2, 2, 1]);
+  const margin = (v: number[]) => W[1].reduce((s, w, d) => s + w * v[d], bias[1]) - W[0].reduce((s, w, d) => s + w * v[d], bias[0]);
+  const cls = xs.map((v) => (margin(v) > 0 ? 1 : 0));
+  assert.ok(cls.includes(0) && cls.includes(1), 'both classes present (seeded)');
+  const r = await noLeak(() => P4.lineSearchDistance(model, x, { candidates: 8, steps: 20 }));
+  assert.deepEqual(r.classes, cls);
+  xs.forEach((v, i) => {
+    const want = Math.min(...xs.map((u, j) => (cls[j] === cls[i] ? Infinity : (margin(v) / (margin(v) - margin(u))) * Math.hypot(...u.map((q, d) => q - v[d])))));
+    assert.ok(r.distance[i] >= want - 1e-6 && r.distance[i] <= want + 1e-4, `example ${i}: ${r.distance[i]} vs ${want}`);
+  });
+  // with one candidate it is the nearest other-class point's crossing (an upper bound on the above)
+  const one = P4.lineSearchDistance(model, x, { candidates: 1, steps: 20 });
+  one.distance.forEach((d, i) => assert.ok(d >= r.distance[i] - 1e-6));
+  const single = P4.lineSearchDistance(model, x.slice(0, 1));
+  assert.ok(Number.isNaN(single.distance[0]));
+  assert.throws(() => P4.lineSearchDistance(model, x, { candidates: 0 }), /candidates must be a positive integer/);
+  x.dispose();
+});
+
+test('maskingChecks: a sound linear ladder passes; a rounded (gradient-masked) rung fails every check it should, with the reasons', async () => {
+  const { model } = linearModel(2, 21);
+  const n = 40;
+  const xs = tf.tensor(new Rng(22).uniforms(n * 4), [n, 2, 2, 1]);
+  const y = Array.from((model.predict(xs) as tf.Tensor).argMax(1).dataSync());
+  // a "robust" rung whose input goes through round(): piecewise constant, so its input gradient is zero
+  const rounded = (t: tf.Tensor) => tf.tidy(() => model.predict(t.mul(2).round().div(2)) as tf.Tensor);
+  const search = async (m: typeof rounded | tf.LayersModel) => {
+    const b = await boundarySearch(m, xs, null, { epsilons: [0.1, 0.2, 0.4, 0.8], steps: 10, refine: 10 });
+    b.xBoundary.dispose();
+    return b;
+  };
+  const masking = { minCleanAcc: 0.7, zeroGradTol: 1e-6, maxZeroGradShare: 0.01, transferSteps: 10, lineSearch: { candidates: 4, steps: 10 } };
+  const std = { name: 'standard', eps: 0, model, finalLoss: 0.2 };
+  const ok = await noLeak(async () => P4.maskingChecks([std, { ...std, name: 'L2 eps 0.5', eps: 0.5 }], {
+    x: xs, y, searches: [await search(model), await search(model)], cleanAcc: [1, 1], classes: 2, masking, budgets: [0.1, 0.3],
+  }));
+  assert.deepEqual(ok.passed, [true, true], JSON.stringify(ok.failures));
+  assert.equal(ok.rows[0].zeroGradShare, 0);
+  assert.ok(Number.isNaN(ok.rows[0]['transfer@0.1'] as number), 'the standard rung is the transfer source');
+  assert.ok((ok.rows[1]['whiteBox@0.3'] as number) <= (ok.rows[1]['blackBox@0.3'] as number));
+  const bad = await P4.maskingChecks([std, { name: 'L2 eps 1', eps: 1, model: rounded, finalLoss: 1.5 }], {
+    x: xs, y, searches: [await search(model), await search(rounded)], cleanAcc: [1, 0.5], classes: 2, masking, budgets: [0.3],
+  });
+  assert.deepEqual(bad.passed, [true, false]);
+  const f = bad.failures[1].join(' | ');
+  assert.ok(f.includes('training loss 1.500 not below chance ln 2 = 0.693'), f);
+  assert.ok(f.includes('clean accuracy 0.500 below 0.7'), f);
+  assert.ok(f.includes(`${n} of ${n} points (100.0%) have a zero input gradient`), f);
+  assert.ok(/at L2 0.3 black-box robust accuracy [0-9.]+ < white-box [0-9.]+/.test(f), f);
+  assert.equal(bad.rows[1].passed, false);
+  await assert.rejects(P4.maskingChecks([bad.rows[1] as never], { x: xs, y, searches: [], cleanAcc: [], classes: 2, masking, budgets: [0.3] }), /first rung must be the standard model/);
+  xs.dispose();
 });

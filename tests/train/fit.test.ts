@@ -128,3 +128,29 @@ test('fit rejects unknown options, bad data and unavailable early-stopping metri
   m.dispose();
   tf.dispose([d.x, d.y]);
 });
+
+test('lrSchedule: SGD with lr a then b equals two one-epoch runs at a and b; Adam follows it; lr is recorded; bad schedules are rejected', async () => {
+  const train = blobs(32, 6);
+  const mk = () => mlp({ inputShape: [2], outputs: 2, hidden: [4], seed: 2 });
+  const base = { batchSize: 8, loss: 'softmaxCE' as const, shuffle: false, optimizer: 'sgd' as const };
+  const a = mk();
+  await fit(a, train, { ...base, epochs: 1, lr: 0.1 });
+  await fit(a, train, { ...base, epochs: 1, lr: 0.01 });
+  const b = mk();
+  const r = await noLeak(() => fit(b, train, { ...base, epochs: 2, lr: 0.5, lrSchedule: (e) => (e === 1 ? 0.1 : 0.01) }));
+  const wa = weights(a), wb = weights(b);
+  wa.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - wb[i][j]) < 1e-6, `weight ${i}.${j}: ${v} vs ${wb[i][j]}`)));
+  assert.deepEqual(r.history.map((h) => h.metrics.lr), [0.1, 0.01]);
+  // Adam: a constant schedule equal to lr changes nothing; a decaying one changes the weights
+  const c = mk(), d = mk(), e = mk();
+  const adam = { batchSize: 8, loss: 'softmaxCE' as const, epochs: 3, lr: 0.05, seed: 1 };
+  await fit(c, train, adam);
+  await fit(d, train, { ...adam, lrSchedule: () => 0.05 });
+  await fit(e, train, { ...adam, lrSchedule: (ep) => 0.05 / 10 ** (ep - 1) });
+  assert.deepEqual(weights(c), weights(d));
+  assert.notDeepEqual(weights(c), weights(e));
+  await assert.rejects(fit(mk(), train, { ...adam, lrSchedule: (ep) => (ep === 2 ? 0 : 0.01) }), /fit: lrSchedule returned 0 for epoch 2/);
+  await assert.rejects(fit(mk(), train, { ...adam, lrSchedule: 0.1 as never }), /fit: lrSchedule must be a function/);
+  [a, b, c, d, e].forEach((m) => m.dispose());
+  tf.dispose([train.x, train.y]);
+});

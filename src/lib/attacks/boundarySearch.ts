@@ -1,37 +1,40 @@
 /**
- * Minimal-norm boundary search of P4 (Wang, Fredrikson & Datta 2022, arXiv 2103.11257; code
- * github.com/zifanw/boundary): L2 PGD over growing budgets, keeping per example the smallest
- * budget whose attack crosses the decision boundary,
+ * Minimal-norm boundary search of P4 (Wang, Fredrikson & Datta 2022, arXiv 2103.11257; their code
+ * github.com/zifanw/boundary, boundary/core.py get_boundary_points / take_closer_bd, defaults in
+ * boundary/default.py: 'PGDs+CW'). Per example:
  *
- *   eps*(x) = min { eps in epsilons : argmax f(PGD_eps(x)) != y },   x' = PGD_eps*(x)
+ *   1. L2 PGD over growing budgets: eps_pgd(x) = min { eps in epsilons : argmax f(PGD_eps(x)) != y }
+ *   2. C&W-L2 (useCW): keep its point if it succeeds and is closer to x than PGD's
+ *   3. the closest success x' (l2Search = ||x - x'||, the authors' distance);
+ *   4. refine > 0 (our addition): bisection along [x, x'] onto the boundary (refineBoundary).
  *
- * optionally also C&W-L2, keeping whichever point is closer to x. Examples already across the
- * boundary get eps = 0 and x' = x. Where no budget succeeds, found = false, eps = NaN and
- * xBoundary holds the attempt at the largest budget: flagged, never hidden.
- * Pass y = null to search the boundary of the model's own decision (P4 practice).
+ * Examples already across the boundary get eps = 0 and x' = x. Where nothing succeeds, found =
+ * false, eps = NaN and xBoundary holds the attempt at the largest budget: reported, never imputed.
+ * Pass y = null to search the boundary of the model's own decision.
+ *
+ * How ours differs from their code: PGD's step is relStepSize * eps (default 2.5 / steps, Madry et
+ * al.), theirs is Foolbox's rel_stepsize = 2 eps / steps, an absolute step of 2 eps^2 / steps, which
+ * cannot reach the sphere of radius eps within the steps when eps < 0.5; a C&W success counts at any
+ * distance (theirs: only within L2 1.0, Foolbox's epsilons=[1.0]); examples where nothing succeeds
+ * are flagged (theirs: the failed attempt is kept as the boundary point).
  *
  * @example
- *   const b = await boundarySearch(model, x, null, { useCW: true });
- *   b.found; b.eps; b.xBoundary.dispose();
+ *   const b = await boundarySearch(model, x, null, { useCW: true, refine: 12 });
+ *   b.found; b.l2Search; b.l2; b.xBoundary.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions } from '../engine';
 import type { Model } from '../engine';
-import {
-  checkInput,
-  chunkRanges,
-  perturbationSizes,
-  probeModel,
-  resolveClassLoss,
-  resolveThreshold,
-} from './common';
+import { checkInput, chunkRanges, perturbationSizes, probeModel, resolveClassLoss, resolveThreshold } from './common';
 import { cwL2 } from './cwL2';
 import type { CwL2Options } from './cwL2';
 import { isAdversarial } from './isAdversarial';
 import { planPgd, runPgd } from './pgd';
+import type { PgdPlan } from './pgd';
+import { refineBoundary } from './refineBoundary';
 import type { Labels, Range } from './types';
 
-/** P4's default list of L2 budgets. */
+/** P4's default list of L2 budgets (their boundary/default.py). */
 export const BOUNDARY_EPSILONS = [36 / 255, 64 / 255, 0.3, 0.5, 0.7, 0.9, 1.1];
 
 export interface BoundarySearchOptions {
@@ -51,128 +54,161 @@ export interface BoundarySearchOptions {
   range?: Range;
   mask?: tf.Tensor;
   batchSize?: number;
-  /** Also run C&W-L2 and keep the closer point (default false). */
+  /** Also run C&W-L2 and keep the closer point (default false; P4's default pipeline uses it). */
   useCW?: boolean;
   /** Options for C&W-L2 (range, loss, threshold, mask, batchSize are shared). */
   cwOptions?: Omit<CwL2Options, 'range' | 'loss' | 'threshold' | 'mask' | 'batchSize' | 'target'>;
+  /** Bisection halvings moving the closest success onto the boundary (default 0: the point as found). */
+  refine?: number;
 }
 
 export interface BoundarySearchResult {
+  /** The boundary point per example (refined when refine > 0); caller disposes. */
   xBoundary: tf.Tensor;
-  /** Smallest successful budget (0 if already across, the C&W distance if C&W won); NaN where none. */
+  /** Smallest successful PGD budget (0 if already across, the C&W distance if C&W won); NaN where none. */
   eps: number[];
   found: boolean[];
   /** Which search supplied the point. */
   method: ('clean' | 'pgd' | 'cw' | 'none')[];
+  /** ||x - x'|| of the closest success before refinement (the authors' distance); NaN where none. */
+  l2Search: number[];
+  /** Position of the refined point on the segment x -> closest success (1 = not refined). */
+  t: number[];
+  /** Sizes of xBoundary - x (for misses: of the largest attempt). */
   l2: number[];
   linf: number[];
   snrDb: number[];
 }
 
-const KNOWN = ['epsilons', 'steps', 'relStepSize', 'randomStart', 'restarts', 'seed', 'loss', 'threshold', 'range', 'mask', 'batchSize', 'useCW', 'cwOptions'];
+const KNOWN = ['epsilons', 'steps', 'relStepSize', 'randomStart', 'restarts', 'seed', 'loss', 'threshold', 'range', 'mask', 'batchSize', 'useCW', 'cwOptions', 'refine'];
+
+/** The search's running state: per example the point so far (flat rows), its budget, method, distance. */
+interface SearchState {
+  xb: Float32Array;
+  d: number;
+  eps: number[];
+  found: boolean[];
+  method: BoundarySearchResult['method'];
+  l2: number[];
+}
 
 export async function boundarySearch(model: Model, x: tf.Tensor, y: Labels, options: BoundarySearchOptions = {}): Promise<BoundarySearchResult> {
   const where = 'boundarySearch';
   checkOptions(where, options, KNOWN);
   checkInput(where, x);
-  const fn = asFn(model);
   const loss = resolveClassLoss(where, options.loss);
   const threshold = resolveThreshold(where, options.threshold);
-  const epsilons = [...(options.epsilons ?? BOUNDARY_EPSILONS)];
-  if (epsilons.length === 0) throw new Error(`${where}: epsilons must not be empty.`);
-  epsilons.forEach((e) => {
-    if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) throw new Error(`${where}: every eps must be a positive finite number, got ${e}.`);
-  });
-  epsilons.sort((a, b) => a - b);
-  const n = x.shape[0];
-  probeModel(where, fn, x);
-  // y = null: the model's own decisions
-  const yUse: Labels =
-    y === null || y === undefined
-      ? tf.tidy(() => {
-          const parts = chunkRanges(n, options.batchSize).map(([s, e]) => {
-            const out = fn(x.slice(s, e - s));
-            return loss === 'ce' ? out.reshape([e - s, -1]).argMax(1).toFloat() : out.reshape([e - s, -1]).greater(Math.log(threshold / (1 - threshold))).toFloat();
-          });
-          return tf.concat(parts, 0);
-        })
-      : y;
-  const ownY = yUse !== y;
+  const epsilons = checkEpsilons(where, options.epsilons ?? BOUNDARY_EPSILONS);
+  const refine = options.refine ?? 0;
+  if (!Number.isInteger(refine) || refine < 0) throw new Error(`${where}: refine must be an integer >= 0 (bisection halvings), got ${refine}.`);
+  probeModel(where, asFn(model), x);
+  const yUse = y === null || y === undefined ? ownDecisions(model, x, loss, threshold, options.batchSize) : y;
   try {
     const pgdOpts = {
-      eps: epsilons[0],
-      norm: 'l2' as const,
-      steps: options.steps ?? 40,
-      relStepSize: options.relStepSize,
-      randomStart: options.randomStart ?? true,
-      restarts: options.restarts,
-      seed: options.seed,
-      loss,
-      threshold,
-      range: options.range,
-      mask: options.mask,
+      eps: epsilons[0], norm: 'l2' as const, steps: options.steps ?? 40, relStepSize: options.relStepSize, randomStart: options.randomStart ?? true,
+      restarts: options.restarts, seed: options.seed, loss, threshold, range: options.range, mask: options.mask,
     };
     for (const k of Object.keys(pgdOpts) as (keyof typeof pgdOpts)[]) if (pgdOpts[k] === undefined) delete pgdOpts[k];
     const { plan, lab } = planPgd(where, model, x, yUse, pgdOpts);
-    const clean = await isAdversarial(model, x, lab, { loss, threshold, batchSize: options.batchSize });
-    const d = x.size / n;
-    const xb = x.dataSync().slice() as Float32Array;
-    const eps = new Array<number>(n).fill(NaN);
-    const found = clean.slice();
-    const method: BoundarySearchResult['method'] = clean.map((c) => (c ? 'clean' : 'none'));
-    clean.forEach((c, i) => {
-      if (c) eps[i] = 0;
-    });
-    let remaining = clean.map((c, i) => (c ? -1 : i)).filter((i) => i >= 0);
-    const maskRows = options.mask && options.mask.rank === x.rank && options.mask.shape[0] === n && n > 1;
+    let st: SearchState;
     try {
-      for (let k = 0; k < epsilons.length && remaining.length > 0; k++) {
-        const idx = tf.tensor1d(remaining, 'int32');
-        const xs = tf.gather(x, idx);
-        const ls = tf.gather(lab, idx);
-        const ms = maskRows ? tf.gather(options.mask as tf.Tensor, idx) : options.mask;
-        idx.dispose();
-        try {
-          const r = runPgd({ ...plan, mask: ms }, xs, ls, new Array(remaining.length).fill(epsilons[k]), options.batchSize, remaining);
-          const adv = r.xAdv.dataSync();
-          r.xAdv.dispose();
-          const last = k === epsilons.length - 1;
-          remaining.forEach((i, j) => {
-            if (r.success[j] || last) xb.set(adv.subarray(j * d, (j + 1) * d), i * d);
-            if (r.success[j]) {
-              found[i] = true;
-              eps[i] = epsilons[k];
-              method[i] = 'pgd';
-            }
-          });
-          remaining = remaining.filter((i) => !found[i]);
-        } finally {
-          tf.dispose([xs, ls, ...(maskRows && ms ? [ms] : [])]);
-        }
-      }
-      if (options.useCW) {
-        const cw = await cwL2(model, x, lab, { ...(options.cwOptions ?? {}), loss, threshold, range: options.range, mask: options.mask, batchSize: options.batchSize });
-        const adv = cw.xAdv.dataSync();
-        cw.xAdv.dispose();
-        const tmp = tf.tensor(xb, x.shape);
-        const cur = perturbationSizes(x, tmp);
-        tmp.dispose();
-        for (let i = 0; i < n; i++) {
-          if (clean[i] || !cw.success[i]) continue;
-          if (!found[i] || cw.l2[i] < cur.l2[i]) {
-            xb.set(adv.subarray(i * d, (i + 1) * d), i * d);
-            found[i] = true;
-            eps[i] = cw.l2[i];
-            method[i] = 'cw';
-          }
-        }
-      }
+      const clean = await isAdversarial(model, x, lab, { loss, threshold, batchSize: options.batchSize });
+      st = pgdOverBudgets(plan, x, lab, clean, epsilons, options);
+      if (options.useCW) await closerCw(model, x, lab, clean, st, { ...(options.cwOptions ?? {}), loss, threshold, range: options.range, mask: options.mask, batchSize: options.batchSize });
     } finally {
       lab.dispose();
     }
-    const xBoundary = tf.tensor(xb, x.shape);
-    return { xBoundary, eps, found, method, ...perturbationSizes(x, xBoundary) };
+    const found = tf.tensor(st.xb, x.shape);
+    const l2Search = st.l2.map((v, i) => (st.found[i] ? v : NaN));
+    if (refine === 0) return { xBoundary: found, eps: st.eps, found: st.found, method: st.method, l2Search, t: new Array(st.eps.length).fill(1), ...perturbationSizes(x, found) };
+    try {
+      const r = refineBoundary(model, x, found, yUse, { steps: refine, loss, threshold, batchSize: options.batchSize });
+      return { xBoundary: r.xBoundary, eps: st.eps, found: st.found, method: st.method, l2Search, t: r.t, ...perturbationSizes(x, r.xBoundary) };
+    } finally {
+      found.dispose();
+    }
   } finally {
-    if (ownY) (yUse as tf.Tensor).dispose();
+    if (yUse !== y) (yUse as tf.Tensor).dispose();
+  }
+}
+
+function checkEpsilons(where: string, list: number[]): number[] {
+  if (!Array.isArray(list) || list.length === 0) throw new Error(`${where}: epsilons must be a non-empty list of L2 budgets.`);
+  list.forEach((e) => {
+    if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) throw new Error(`${where}: every eps must be a positive finite number, got ${e}.`);
+  });
+  return [...list].sort((a, b) => a - b);
+}
+
+/** The model's own decisions as labels: argmax for 'ce', sigmoid logit > logit(threshold) for 'bce'. */
+function ownDecisions(model: Model, x: tf.Tensor, loss: 'ce' | 'bce', threshold: number, batchSize?: number): tf.Tensor {
+  const fn = asFn(model);
+  const n = x.shape[0];
+  return tf.tidy(() =>
+    tf.concat(
+      chunkRanges(n, batchSize).map(([s, e]) => {
+        const out = fn(x.slice(s, e - s)).reshape([e - s, -1]);
+        return loss === 'ce' ? out.argMax(1).toFloat() : out.greater(Math.log(threshold / (1 - threshold))).toFloat();
+      }),
+      0,
+    ),
+  );
+}
+
+/** Step 1: PGD at each budget in turn on the examples not yet across; the first success is kept. */
+function pgdOverBudgets(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, clean: boolean[], epsilons: number[], options: BoundarySearchOptions): SearchState {
+  const n = x.shape[0];
+  const d = x.size / n;
+  const st: SearchState = {
+    xb: x.dataSync().slice() as Float32Array, d, eps: clean.map((c) => (c ? 0 : NaN)), found: clean.slice(),
+    method: clean.map((c) => (c ? 'clean' : 'none')), l2: new Array<number>(n).fill(0),
+  };
+  const maskRows = options.mask && options.mask.rank === x.rank && options.mask.shape[0] === n && n > 1;
+  let remaining = clean.map((c, i) => (c ? -1 : i)).filter((i) => i >= 0);
+  for (let k = 0; k < epsilons.length && remaining.length > 0; k++) {
+    const idx = tf.tensor1d(remaining, 'int32');
+    const xs = tf.gather(x, idx);
+    const ls = tf.gather(lab, idx);
+    const ms = maskRows ? tf.gather(options.mask as tf.Tensor, idx) : options.mask;
+    idx.dispose();
+    try {
+      const r = runPgd({ ...plan, mask: ms }, xs, ls, new Array(remaining.length).fill(epsilons[k]), options.batchSize, remaining);
+      const adv = r.xAdv.dataSync();
+      r.xAdv.dispose();
+      const last = k === epsilons.length - 1;
+      remaining.forEach((i, j) => {
+        if (r.success[j] || last) {
+          st.xb.set(adv.subarray(j * d, (j + 1) * d), i * d);
+          st.l2[i] = r.l2[j];
+        }
+        if (r.success[j]) {
+          st.found[i] = true;
+          st.eps[i] = epsilons[k];
+          st.method[i] = 'pgd';
+        }
+      });
+      remaining = remaining.filter((i) => !st.found[i]);
+    } finally {
+      tf.dispose([xs, ls, ...(maskRows && ms ? [ms] : [])]);
+    }
+  }
+  return st;
+}
+
+/** Step 2: C&W-L2 on the examples not already across; its point replaces PGD's where it succeeds closer. */
+async function closerCw(model: Model, x: tf.Tensor, lab: tf.Tensor, clean: boolean[], st: SearchState, cwOptions: CwL2Options): Promise<void> {
+  const cw = await cwL2(model, x, lab, cwOptions);
+  const adv = cw.xAdv.dataSync();
+  cw.xAdv.dispose();
+  const d = st.d;
+  for (let i = 0; i < clean.length; i++) {
+    if (clean[i] || !cw.success[i]) continue;
+    if (!st.found[i] || cw.l2[i] < st.l2[i]) {
+      st.xb.set(adv.subarray(i * d, (i + 1) * d), i * d);
+      st.found[i] = true;
+      st.eps[i] = cw.l2[i];
+      st.method[i] = 'cw';
+      st.l2[i] = cw.l2[i];
+    }
   }
 }

@@ -24,3 +24,5 @@ export { flipAttack } from './flipAttack';
 export type { FlipAttackOptions, FlipAttackResult } from './flipAttack';
 export { boundarySearch, BOUNDARY_EPSILONS } from './boundarySearch';
 export type { BoundarySearchOptions, BoundarySearchResult } from './boundarySearch';
+export { refineBoundary } from './refineBoundary';
+export type { RefineBoundaryOptions, RefineBoundaryResult } from './refineBoundary';

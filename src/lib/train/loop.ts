@@ -40,6 +40,11 @@ export interface FitOptions {
   optimizer?: 'adam' | 'sgd';
   /** SGD momentum (0 = plain SGD). Default 0. */
   momentum?: number;
+  /**
+   * Learning rate per epoch: (epoch (1-based), epochs) => lr > 0, set before the epoch's first step
+   * (the optimiser's state carries over). Default: lr every epoch. Recorded in the history as 'lr'.
+   */
+  lrSchedule?: (epoch: number, epochs: number) => number;
   loss?: LossName | LossFn;
   seed?: number;
   /** Shuffle each epoch (seeded). Default true. */
@@ -52,7 +57,7 @@ export interface FitOptions {
 }
 
 export const FIT_KEYS = [
-  'valid', 'epochs', 'batchSize', 'lr', 'optimizer', 'momentum', 'loss', 'seed', 'shuffle', 'metrics', 'earlyStopping', 'onEpoch', 'onStep',
+  'valid', 'epochs', 'batchSize', 'lr', 'optimizer', 'momentum', 'lrSchedule', 'loss', 'seed', 'shuffle', 'metrics', 'earlyStopping', 'onEpoch', 'onStep',
 ] as const;
 
 export interface EpochRecord {
@@ -102,6 +107,15 @@ function checkData(where: string, d: Dataset | undefined, what: string): void {
   if (d.x.shape[0] === 0) throw new Error(`${where}: ${what} is empty`);
 }
 
+/** Set an optimiser's learning rate between steps (SGD/momentum: setLearningRate; Adam reads its field each step). */
+function setLearningRate(where: string, opt: tf.Optimizer, lr: number, epoch: number): number {
+  if (!(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) throw new Error(`${where}: lrSchedule returned ${lr} for epoch ${epoch}; it must return a positive number`);
+  const o = opt as unknown as { setLearningRate?: (v: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+  return lr;
+}
+
 /** Validate options and run the loop with a step function. `extraKeys` are the caller's own options. */
 export async function runLoop(
   where: string,
@@ -121,6 +135,8 @@ export async function runLoop(
   if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`${where}: batchSize must be a positive integer, got ${batchSize}`);
   if (!(lr > 0)) throw new Error(`${where}: lr must be positive, got ${lr}`);
   if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`${where}: optimizer must be 'adam' or 'sgd', got ${optimizer}`);
+  const { lrSchedule } = options;
+  if (lrSchedule !== undefined && typeof lrSchedule !== 'function') throw new Error(`${where}: lrSchedule must be a function (epoch, epochs) => lr`);
   const lossName = options.loss ?? 'softmaxCE';
   const lossFn = resolveLoss(lossName, where);
   const metricFns = options.metrics ?? {};
@@ -177,6 +193,7 @@ export async function runLoop(
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = shuffle ? rng.shuffle([...Array(n).keys()]) : [...Array(n).keys()];
+      const lrEpoch = lrSchedule ? setLearningRate(where, opt, lrSchedule(epoch, epochs), epoch) : lr;
       let lossSum = 0;
       const partSums: Record<string, number> = {};
       for (let s = 0; s < steps; s++) {
@@ -192,6 +209,7 @@ export async function runLoop(
         if (options.onStep) await options.onStep({ epoch, epochs, step: s + 1, steps, loss: out.loss, metrics: out.parts ?? {}, seconds: secs() });
       }
       const metrics: Record<string, number> = { loss: lossSum / n };
+      if (lrSchedule) metrics.lr = lrEpoch;
       for (const [k, v] of Object.entries(partSums)) metrics[k] = v / n;
       if (options.valid) {
         const v = options.valid;

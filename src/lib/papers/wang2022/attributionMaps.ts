@@ -8,6 +8,8 @@
  *   agi         adversarial gradient integration        (Pan et al. 2021)
  *   bsm         grad z_t at the boundary point x'       (P4)
  *   big         IG from x' to x                         (P4)
+ *   bsg         SmoothGrad at x': mean_k grad z_t(x' + eps_k)   (P4's boundary SmoothGrad; their code:
+ *               BA_pytorch('BSG') = Captum NoiseTunnel(Saliency) at the boundary point)
  *
  * Returns the maps (shaped like x; caller disposes), completeness gaps of the path methods and the
  * seconds each method took.
@@ -21,12 +23,12 @@ import { checkOptions } from '../../engine';
 import type { Model } from '../../engine';
 import { agi, big, bsm, integratedGradients, saliency, smoothGrad } from '../../explain';
 
-export const P4_METHODS = ['saliency', 'ig', 'smoothGrad', 'agi', 'bsm', 'big'] as const;
+export const P4_METHODS = ['saliency', 'ig', 'smoothGrad', 'agi', 'bsm', 'big', 'bsg'] as const;
 export type P4Method = (typeof P4_METHODS)[number];
 
 export interface AttributionMapsOptions {
   target: number[];
-  /** Boundary points x' (shaped like x); required for bsm and big. */
+  /** Boundary points x' (shaped like x); required for bsm, big and bsg. */
   boundary?: tf.Tensor;
   /** Methods to run (default all of P4_METHODS). */
   methods?: P4Method[];
@@ -55,7 +57,7 @@ export async function attributionMaps(model: Model, x: tf.Tensor, options: Attri
   checkOptions(where, options, KNOWN);
   const { target, boundary, methods = [...P4_METHODS], igSteps = 32, sgN = 16, sgNoise = 0.15, agiEps = 0.02, agiSteps = 10, seed = 0, batchSize = 64 } = options;
   for (const m of methods) if (!(P4_METHODS as readonly string[]).includes(m)) throw new Error(`${where}: unknown method ${JSON.stringify(m)}; use ${P4_METHODS.join(', ')}.`);
-  if ((methods.includes('bsm') || methods.includes('big')) && !boundary) throw new Error(`${where}: bsm and big need option "boundary" (the boundary points x').`);
+  if ((methods.includes('bsm') || methods.includes('big') || methods.includes('bsg')) && !boundary) throw new Error(`${where}: bsm, big and bsg need option "boundary" (the boundary points x').`);
   const out: AttributionMapsResult = { maps: {}, gaps: {}, seconds: {} };
   const run: Record<P4Method, () => Promise<{ map: tf.Tensor; gap?: number[] }>> = {
     saliency: () => saliency(model, x, { target, batchSize }),
@@ -64,6 +66,7 @@ export async function attributionMaps(model: Model, x: tf.Tensor, options: Attri
     agi: () => agi(model, x, { target, eps: agiEps, steps: agiSteps, seed, clip: [0, 1], batchSize }),
     bsm: () => bsm(model, x, { target, boundary: boundary as tf.Tensor, batchSize }),
     big: () => big(model, x, { target, boundary: boundary as tf.Tensor, steps: igSteps, batchSize }),
+    bsg: () => smoothGrad(saliency, { n: sgN, noiseLevel: sgNoise, seed, batchSize })(model, boundary as tf.Tensor, { target }),
   };
   try {
     for (const m of methods) {

@@ -1,11 +1,12 @@
 /**
  * P4 (Wang, Fredrikson & Datta, ICML 2022, "Robust Models Are More Interpretable Because
  * Attributions Look Normal", arXiv 2103.11257; code github.com/zifanw/boundary): the notebook's
- * settings at smoke, demo and paper scale, and the paper's claims as the notebook states them.
+ * settings at smoke, demo and paper scale, and the paper's claims and defaults (PAPER).
  *
- * Demo works on 32x32x3 synthetic images with planted objects (exact boxes) for the robustness
- * ladder and the localisation metrics, plus the embedded CIFAR-10 subset for accuracy, robustness
- * and qualitative maps. Paper scale reads the full CIFAR-10 from ROBUSTLENS_P4_DATA.
+ * Demo works on 32x32 grey synthetic images with one planted object (exact boxes; the object's
+ * contrast sign is random, so no fixed IG baseline is favoured) for the robustness ladder and the
+ * localisation metrics, plus the embedded CIFAR-10 subset for accuracy, robustness and
+ * qualitative maps. Paper scale reads the full CIFAR-10 from ROBUSTLENS_P4_DATA.
  *
  * @example
  *   const cfg = wang2022.config('demo'); cfg.ladder.epsilons // [0, 0.25, 0.5, 1]
@@ -22,22 +23,52 @@ export interface LadderConfig {
   epochs: number;
   batchSize: number;
   lr: number;
+  /** Step schedule: at these fractions of the epochs the learning rate drops tenfold (e.g. [0.5, 0.75]). */
+  lrSteps: number[];
   /** PGD steps of the training attack. */
   pgdSteps: number;
-  /** > 0: robust rungs fine-tune the standard model adversarially for this many epochs; 0: from scratch. */
+  /** > 0: robust rungs fine-tune adversarially for this many epochs; 0: every rung from scratch. */
   fineTuneEpochs: number;
   /** Learning rate of the fine-tuning (default lr). */
   fineTuneLr?: number;
+  /** Fine-tune each robust rung from the rung below (a curriculum over eps) instead of from the standard model. */
+  chain?: boolean;
+}
+
+/** The checks a rung must pass before its numbers enter a verdict (gradient masking, collapse). */
+export interface MaskingConfig {
+  /** Clean test accuracy at least this. */
+  minCleanAcc: number;
+  /** ||grad_x (z_c - max_{j != c} z_j)||_2 below this counts as a zero input gradient. */
+  zeroGradTol: number;
+  /** At most this share of evaluation points with a zero input gradient. */
+  maxZeroGradShare: number;
+  /** PGD steps of the transfer attack crafted on the standard model. */
+  transferSteps: number;
+  /** Gradient-free line search: other-class images tried per point, bisection halvings. */
+  lineSearch: { candidates: number; steps: number };
+}
+
+export interface BoundaryConfig {
+  /** L2 budgets tried in order (PGD). */
+  epsilons: number[];
+  /** PGD steps per budget. */
+  steps: number;
+  /** C&W-L2 settings (P4's default pipeline runs it after PGD). */
+  cw: { steps: number; binarySearchSteps: number; lr: number; initialConst: number };
+  /** Bisection halvings onto the boundary (our addition; 0 = the point as found). */
+  refine: number;
+  batchSize: number;
 }
 
 export interface P4Config {
   scale: Scale;
-  synth: { nTrain: number; nTest: number; size: number; channels: number; classes: number; seed: number; contrast: number };
+  synth: { nTrain: number; nTest: number; size: number; channels: number; classes: number; seed: number; contrast: number; polarity: 'bright' | 'random' };
   ladder: LadderConfig;
+  masking: MaskingConfig;
   /** Test examples per model for boundaries, alignment, maps and localisation. */
   nEval: number;
-  /** Boundary search: L2 budgets tried in order, PGD steps per budget. */
-  boundary: { epsilons: number[]; steps: number };
+  boundary: BoundaryConfig;
   /** Attribution settings. */
   ig: { steps: number };
   smoothGrad: { n: number; noiseLevel: number };
@@ -46,7 +77,9 @@ export interface P4Config {
   nShow: number;
   /** Bootstrap resamples for the confidence intervals. */
   nBoot: number;
-  /** Robust-accuracy budgets (L2) for the ladder table. */
+  /** Fewest images a paired comparison needs for a verdict. */
+  minN: number;
+  /** Robust-accuracy budgets (L2) for the ladder and masking tables. */
   attackEpsilons: number[];
   cifar: {
     /** 'subset': data/cifar10 (2,000 train / 1,000 test); 'folder': full CIFAR-10 from ROBUSTLENS_P4_DATA. */
@@ -59,76 +92,91 @@ export interface P4Config {
   seed: number;
 }
 
+/** The paper's claims and the defaults of the authors' code (qualitative: the exact table values were not verified). */
+export const PAPER = {
+  claims: {
+    distance: 'Adversarially trained models have their decision boundaries farther from the inputs (larger minimal L2 distance).',
+    alignment: 'The more robust the model, the better its input gradient aligns with the normal of the nearest decision boundary (higher cosine).',
+    robustLocalise: 'Gradient attributions (saliency) of robust models localise the object better than those of the standard model.',
+    boundaryHelps: 'On the standard model, boundary attributions (BSM, BIG) localise better than their plain counterparts (saliency, IG).',
+    bigVsIg: 'BIG, whose baseline is the nearest boundary point, localises better than IG with the usual fixed baselines.',
+  },
+  /** boundary/default.py: PGD_SEARCH_RANGE, CW_SEARCH_RANGE, PIPELINE 'PGDs+CW'. */
+  boundarySearch: { pgdEpsilons: [36 / 255, 64 / 255, 0.3, 0.5, 0.7, 0.9, 1.1], pgdSteps: 40, cwSteps: 100, cwStepSize: 0.01, cwBinarySearchSteps: 9, cwMaxL2: 1.0 },
+  /** boundary/default.py PARAMETERS: IG / BIG and SmoothGrad samples, SmoothGrad noise sd. */
+  attributions: { igSteps: 10, smoothGradSamples: 10, smoothGradStdev: 0.15 },
+} as const;
+
 /** The paper's boundary-search budgets (their code's default). */
-export const PAPER_BOUNDARY_EPSILONS = [36 / 255, 64 / 255, 0.3, 0.5, 0.7, 0.9, 1.1];
+export const PAPER_BOUNDARY_EPSILONS = [...PAPER.boundarySearch.pgdEpsilons];
 
 const SMOKE: P4Config = {
   scale: 'smoke',
-  synth: { nTrain: 64, nTest: 16, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.6 },
-  ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2, fineTuneEpochs: 1 },
+  synth: { nTrain: 64, nTest: 16, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.4, polarity: 'random' },
+  ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, lrSteps: [], pgdSteps: 2, fineTuneEpochs: 1 },
+  masking: { minCleanAcc: 0.5, zeroGradTol: 1e-6, maxZeroGradShare: 0.01, transferSteps: 2, lineSearch: { candidates: 2, steps: 4 } },
   nEval: 8,
-  boundary: { epsilons: [0.25, 0.5, 1, 2], steps: 3 },
+  boundary: { epsilons: [0.25, 0.5, 1, 2], steps: 3, cw: { steps: 5, binarySearchSteps: 2, lr: 0.05, initialConst: 1 }, refine: 4, batchSize: 64 },
   ig: { steps: 4 },
   smoothGrad: { n: 2, noiseLevel: 0.15 },
   agi: { eps: 0.05, steps: 2 },
   nShow: 2,
   nBoot: 200,
+  minN: 5,
   attackEpsilons: [0.5],
   cifar: {
     source: 'subset', nTrain: 64, nTest: 16, nEval: 4,
-    ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, pgdSteps: 2, fineTuneEpochs: 1 },
+    ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, lrSteps: [], pgdSteps: 2, fineTuneEpochs: 1 },
   },
   seed: 0,
 };
 
 const DEMO: P4Config = {
   scale: 'demo',
-  synth: { nTrain: 800, nTest: 200, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.6 },
-  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 10, batchSize: 16, lr: 3e-3, pgdSteps: 3, fineTuneEpochs: 3, fineTuneLr: 1e-3 },
-  nEval: 48,
-  boundary: { epsilons: [0.1, 0.175, 0.25, 0.375, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5], steps: 20 },
+  synth: { nTrain: 1600, nTest: 400, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.4, polarity: 'random' },
+  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 12, batchSize: 32, lr: 3e-3, lrSteps: [0.5, 0.75], pgdSteps: 7, fineTuneEpochs: 6, fineTuneLr: 1e-3, chain: true },
+  masking: { minCleanAcc: 0.7, zeroGradTol: 1e-6, maxZeroGradShare: 0.01, transferSteps: 20, lineSearch: { candidates: 8, steps: 10 } },
+  nEval: 200,
+  boundary: { epsilons: [0.1, 0.175, 0.25, 0.375, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3], steps: 20, cw: { steps: 40, binarySearchSteps: 4, lr: 0.05, initialConst: 1 }, refine: 12, batchSize: 100 },
   ig: { steps: 16 },
   smoothGrad: { n: 16, noiseLevel: 0.15 },
   agi: { eps: 0.02, steps: 6 },
   nShow: 4,
   nBoot: 2000,
+  minN: 30,
   attackEpsilons: [0.25, 0.5, 1],
   cifar: {
     source: 'subset', nTrain: 2000, nTest: 1000, nEval: 16,
-    ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.5], epochs: 6, batchSize: 32, lr: 2e-3, pgdSteps: 3, fineTuneEpochs: 2 },
+    ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.5], epochs: 6, batchSize: 32, lr: 2e-3, lrSteps: [], pgdSteps: 3, fineTuneEpochs: 2 },
   },
   seed: 0,
 };
 
-const PAPER: P4Config = {
+const PAPER_SCALE: P4Config = {
   scale: 'paper',
-  synth: { nTrain: 10000, nTest: 1000, size: 32, channels: 3, classes: 8, seed: 4, contrast: 0.6 },
-  ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1, 2], epochs: 30, batchSize: 64, lr: 1e-3, pgdSteps: 7, fineTuneEpochs: 0 },
+  synth: { nTrain: 10000, nTest: 1000, size: 32, channels: 3, classes: 8, seed: 4, contrast: 0.4, polarity: 'random' },
+  ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1, 2], epochs: 30, batchSize: 64, lr: 1e-3, lrSteps: [0.5, 0.75], pgdSteps: 10, fineTuneEpochs: 0 },
+  masking: { minCleanAcc: 0.7, zeroGradTol: 1e-6, maxZeroGradShare: 0.01, transferSteps: 40, lineSearch: { candidates: 16, steps: 14 } },
   nEval: 500,
-  boundary: { epsilons: [...PAPER_BOUNDARY_EPSILONS, 1.5, 2, 3], steps: 40 },
+  boundary: {
+    epsilons: [...PAPER_BOUNDARY_EPSILONS, 1.5, 2, 3, 4], steps: 40,
+    cw: { steps: 100, binarySearchSteps: 9, lr: 0.01, initialConst: 1e-3 }, refine: 14, batchSize: 64,
+  },
   ig: { steps: 50 },
   smoothGrad: { n: 50, noiseLevel: 0.15 },
   agi: { eps: 0.05, steps: 20 },
   nShow: 6,
   nBoot: 2000,
+  minN: 30,
   attackEpsilons: [64 / 255, 0.5, 1.1],
   cifar: {
     source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500,
-    ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1], epochs: 30, batchSize: 128, lr: 1e-3, pgdSteps: 7, fineTuneEpochs: 0 },
+    ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1], epochs: 30, batchSize: 128, lr: 1e-3, lrSteps: [0.5, 0.75], pgdSteps: 10, fineTuneEpochs: 0 },
   },
   seed: 0,
 };
 
 /** The settings for a scale (default: the scale in force, ROBUSTLENS_SCALE). */
 export function config(s: Scale = currentScale()): P4Config {
-  return structuredClone(byScale({ smoke: SMOKE, demo: DEMO, paper: PAPER }, s));
+  return structuredClone(byScale({ smoke: SMOKE, demo: DEMO, paper: PAPER_SCALE }, s));
 }
-
-/** The paper's claims, in the order the conclusion checks them (qualitative: the exact table values were not verified). */
-export const CLAIMS = {
-  distance: 'Adversarially trained models have their decision boundaries farther from the inputs (larger minimal L2 distance).',
-  alignment: 'The more robust the model, the better its input gradient aligns with the normal of the nearest decision boundary (higher cosine).',
-  robustLocalise: 'Gradient attributions (saliency) of robust models localise the object better than those of the standard model.',
-  boundaryHelps: 'On the standard model, boundary attributions (BSM, BIG) localise better than their plain counterparts (saliency, IG).',
-  baseline: 'IG depends on its baseline; BIG, whose baseline is the nearest boundary point, localises at least as well as IG with a typical fixed baseline.',
-} as const;

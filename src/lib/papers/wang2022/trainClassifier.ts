@@ -5,9 +5,11 @@
  *   eps = 0:  min_theta E CE(f(x), y)
  *   eps > 0:  min_theta E max_{||delta||_2 <= eps} CE(f(x + delta), y)   (inner max by pgdL2Attack)
  *
- * cached under models/<name> with models.getOrTrain (the config identifies the model). With `init`,
- * training starts from another model's weights (adversarial fine-tuning of a standard model, a
- * cheaper route to a robust model; the init model's name is part of the cache key).
+ * with a step learning-rate schedule (lr, then lr/10, lr/100 at the fractions ladder.lrSteps of the
+ * epochs), cached under models/<name> with models.getOrTrain (the config identifies the model).
+ * With `init`, training starts from another model's weights (adversarial fine-tuning, a cheaper
+ * route to a robust model; the init model's name is part of the cache key). The per-epoch history
+ * (training loss, on adversarial batches for eps > 0) comes back for the masking checks.
  *
  * @example
  *   const r = await trainClassifier('p4_synth_eps0.5', train, { ladder: cfg.ladder, eps: 0.5, inputShape: [32, 32, 3], classes: 4 });
@@ -31,8 +33,8 @@ export interface TrainClassifierOptions {
   seed?: number;
   /** Description of the training data (stored in the model card and part of the cache key). */
   data?: unknown;
-  /** Start from these weights (same architecture); `name` identifies them in the cache key. */
-  init?: { name: string; model: tf.LayersModel };
+  /** Start from these weights (same architecture); `name` and `config` (the init model's cache config) are part of the cache key. */
+  init?: { name: string; model: tf.LayersModel; config?: unknown };
   /** Models folder (default models/ or ROBUSTLENS_MODELS). */
   dir?: string;
   onEpoch?: (p: { epoch: number; epochs: number; loss: number }) => void;
@@ -43,6 +45,15 @@ export interface TrainClassifierResult {
   cached: boolean;
   /** Training seconds (from the model card when cached). */
   seconds: number;
+  /** Per epoch: 'loss' (mean training loss; on the adversarial batches when eps > 0), 'lr'. */
+  history: Record<string, number>[];
+  /** The config the model is cached under (an init for the next rung names it). */
+  config: unknown;
+}
+
+/** The step schedule: lr, divided by 10 at each fraction in `steps` of the epochs (1-based epochs). */
+export function stepSchedule(lr: number, steps: number[]): (epoch: number, epochs: number) => number {
+  return (epoch, epochs) => lr / 10 ** steps.filter((f) => epoch > Math.round(f * epochs)).length;
 }
 
 const KNOWN = ['ladder', 'inputShape', 'classes', 'eps', 'seed', 'data', 'init', 'dir', 'onEpoch'];
@@ -52,10 +63,11 @@ export async function trainClassifier(name: string, train: Dataset, options: Tra
   checkOptions(where, options, KNOWN);
   const { ladder, inputShape, classes, eps, seed = 0, data, init, dir, onEpoch } = options;
   if (!ladder || typeof ladder !== 'object') throw new Error(`${where}: option "ladder" (architecture and schedule) is required.`);
-  const { arch, width, epochs, batchSize, lr, pgdSteps } = ladder;
+  const { arch, width, epochs, batchSize, lr, pgdSteps, lrSteps = [] } = ladder;
   if (arch !== 'smallCnn' && arch !== 'resNetSmall') throw new Error(`${where}: arch must be 'smallCnn' or 'resNetSmall', got ${JSON.stringify(arch)}.`);
   if (!(Number.isFinite(eps) && eps >= 0)) throw new Error(`${where}: eps must be >= 0, got ${eps}.`);
-  const cfg = { arch, width, inputShape, classes, eps, epochs, batchSize, lr, pgdSteps: eps > 0 ? pgdSteps : 0, seed, data: data ?? null, training: eps > 0 ? 'madry-pgd-l2' : 'standard', init: init?.name ?? null };
+  if (!Array.isArray(lrSteps) || lrSteps.some((f) => !(f > 0 && f < 1))) throw new Error(`${where}: ladder.lrSteps must be fractions in (0, 1), got ${JSON.stringify(lrSteps)}.`);
+  const cfg = { arch, width, inputShape, classes, eps, epochs, batchSize, lr, lrSteps, pgdSteps: eps > 0 ? pgdSteps : 0, seed, data: data ?? null, training: eps > 0 ? 'madry-pgd-l2' : 'standard', init: init ? { name: init.name, config: init.config ?? null } : null };
   const r = await getOrTrain(name, cfg, async () => {
     const model = arch === 'smallCnn' ? smallCnn({ inputShape, classes, width, seed }) : resNetSmall({ inputShape, classes, width, seed });
     if (init) {
@@ -64,9 +76,10 @@ export async function trainClassifier(name: string, train: Dataset, options: Tra
       if (w.map((t) => t.shape.join('x')).join(',') !== shapes) throw new Error(`${where}: init model "${init.name}" has other weight shapes than this architecture.`);
       model.setWeights(w);
     }
-    const common = { epochs, batchSize, lr, seed, onEpoch: onEpoch ? (p: { epoch: number; epochs: number; loss: number }) => onEpoch(p) : undefined };
+    const common = { epochs, batchSize, lr, lrSchedule: stepSchedule(lr, lrSteps), seed, onEpoch: onEpoch ? (p: { epoch: number; epochs: number; loss: number }) => onEpoch(p) : undefined };
     const res = eps > 0 ? await fitAdversarial(model, train, { ...common, attack: pgdL2Attack({ eps, steps: pgdSteps }) }) : await fit(model, train, common);
     return { model, history: res.history.map((h) => ({ epoch: h.epoch, ...h.metrics })) };
   }, { architecture: arch, ...(dir ? { dir } : {}) });
-  return { model: r.model, cached: r.cached, seconds: Number(r.card.trainingSeconds ?? NaN) };
+  const history = Array.isArray(r.card.history) ? (r.card.history as Record<string, number>[]) : [];
+  return { model: r.model, cached: r.cached, seconds: Number(r.card.trainingSeconds ?? NaN), history, config: r.card.config };
 }

@@ -4,7 +4,9 @@
  * models/<prefix>_eps<eps>, with a progress bar per rung. With ladder.fineTuneEpochs > 0 the
  * robust rungs start from the standard model's weights and train adversarially for that many
  * epochs (adversarial fine-tuning: cheaper, and it avoids the long plateau that small nets show
- * when adversarial training starts from scratch); 0 trains every rung from scratch.
+ * when adversarial training starts from scratch); with ladder.chain each robust rung starts from
+ * the rung below instead (a curriculum over eps: eps 1 starts from the eps 0.5 model); 0 trains
+ * every rung from scratch. Each rung reports its final training loss for the masking checks.
  *
  * @example
  *   const rungs = await trainLadder('p4_synth_demo', { x, y }, { ladder: cfg.ladder, inputShape: [32, 32, 1], classes: 4 });
@@ -25,6 +27,12 @@ export interface Rung {
   /** Training seconds (from the card when cached). */
   seconds: number;
   cached: boolean;
+  /** Mean training loss of the last epoch (on adversarial batches for eps > 0). */
+  finalLoss: number;
+  /** Which model the rung was initialised from (null: from scratch). */
+  init: string | null;
+  /** The rung's cache config (part of the next rung's key when chained). */
+  config: unknown;
 }
 
 export interface TrainLadderOptions {
@@ -49,7 +57,8 @@ export async function trainLadder(prefix: string, train: Dataset, options: Train
   const rungs: Rung[] = [];
   for (const e of eps) {
     const name = `${prefix}_eps${e}`;
-    const init = e > 0 && ft > 0 ? { name: `${prefix}_eps0`, model: rungs[0].model } : undefined;
+    const from = ladder.chain ? rungs[rungs.length - 1] : rungs[0];
+    const init = e > 0 && ft > 0 ? { name: `${prefix}_eps${from.eps}`, model: from.model, config: from.config } : undefined;
     const lad = init ? { ...ladder, epochs: ft, lr: ladder.fineTuneLr ?? ladder.lr } : ladder;
     const bar = showProgress ? progress(lad.epochs, `train ${name}${init ? ' (fine-tune)' : ''}`) : undefined;
     const r = await trainClassifier(name, train, {
@@ -57,7 +66,8 @@ export async function trainLadder(prefix: string, train: Dataset, options: Train
       onEpoch: (p) => bar?.tick({ loss: p.loss }),
     });
     bar?.done();
-    rungs.push({ name: e === 0 ? 'standard' : `L2 eps ${e}`, eps: e, model: r.model, seconds: r.seconds, cached: r.cached });
+    const last = r.history[r.history.length - 1];
+    rungs.push({ name: e === 0 ? 'standard' : `L2 eps ${e}`, eps: e, model: r.model, seconds: r.seconds, cached: r.cached, finalLoss: Number(last?.loss ?? NaN), init: init?.name ?? null, config: r.config });
   }
   return rungs;
 }
