@@ -4,11 +4,12 @@
  * engine.ready() replaces it), tfjs' stock wasm BatchMatMul / _FusedMatMul (slow loops for
  * transposed operands) and Minimum / Maximum, and the original JS first-maximum MaxPool gradient
  * (a copy of the first version of src/lib/engine/kernels/maxPoolGradient.ts, reading/writing
- * through copies).
+ * through copies), and no C kernels (csrc/).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { MAX_POOL_GRAD_KERNEL } from '../src/lib/engine/kernels/maxPoolGradient';
+import { setNativeKernels } from '../src/lib/engine/kernels/wasmKernels';
 
 /** tfjs-backend-wasm's own Conv2DBackpropInput, captured at import (before engine.ready()). */
 const stockBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
@@ -66,6 +67,7 @@ function legacyMaxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unkno
 /** Swap the wasm kernels back to the pre-bench versions (call after engine.ready()). */
 export function useLegacyKernels(): void {
   if (tf.getBackend() !== 'wasm') return;
+  setNativeKernels(false); // robustlens' C kernels (csrc/) off: every kernel takes its previous path
   if (stockBackpropInput == null) throw new Error('bench: tfjs-backend-wasm has no Conv2DBackpropInput to restore.');
   tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel(stockBackpropInput);

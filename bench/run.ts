@@ -6,11 +6,12 @@
  *   node --import tsx bench/run.ts <workload> [--legacy] [--profile] [--reps N]
  *
  * --legacy swaps in the kernels from before the bench's speed-ups (bench/legacyKernels.ts);
- * --profile prints the time per kernel of one (already warm) repetition.
+ * --profile prints the CPU time per kernel of one (already warm) repetition (bench/cpuProfile.ts).
  * Workloads and their torch twins (bench/torch_ref.py) share shapes, architecture and seeds.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useLegacyKernels } from './legacyKernels';
+import { cpuProfile } from './cpuProfile';
 import { ready, Rng } from '../src/lib/engine';
 import { smallCnn, singingVoiceCnn, merCnn } from '../src/lib/models';
 import { pgd } from '../src/lib/attacks';
@@ -210,17 +211,15 @@ async function main(): Promise<void> {
   } else {
     const info = await tf.profile(run);
     tfPeakBytes = info.peakBytes;
-    const byKernel = new Map<string, { ms: number; n: number }>();
-    // kernelMs of each kernel (backend.time: wall time on wasm/cpu)
-    for (const k of info.kernels) {
-      const e = byKernel.get(k.name) ?? { ms: 0, n: 0 };
-      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      byKernel.set(k.name, { ms: e.ms + ms, n: e.n + 1 });
+    // CPU time per kernel (wall-clock kernel times are dominated by other processes on a shared machine)
+    const prof = await cpuProfile(run);
+    console.log(
+      `CPU profile of one ${w.unit} (${backend}${legacy ? ', legacy kernels' : ''}): ${prof.totalMs.toFixed(1)} ms CPU, ` +
+        `${prof.kernelMs.toFixed(1)} ms in kernels, ${(prof.totalMs - prof.kernelMs).toFixed(1)} ms outside them (JS, tape, GC); median wall ${median(times).toFixed(1)} ms`,
+    );
+    for (const r of prof.rows.slice(0, 18)) {
+      console.log(`  ${r.kernel.padEnd(28)} ${r.ms.toFixed(2).padStart(8)} ms ${((100 * r.ms) / prof.totalMs).toFixed(1).padStart(5)}%  x${r.calls}`);
     }
-    const total = [...byKernel.values()].reduce((a, b) => a + b.ms, 0);
-    const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
-    console.log(`profile of one ${w.unit} (${backend}${legacy ? ', legacy kernels' : ''}): kernel total ${total.toFixed(1)} ms, median wall ${median(times).toFixed(1)} ms`);
-    for (const [k, e] of rows.slice(0, 15)) console.log(`  ${k.padEnd(28)} ${e.ms.toFixed(2).padStart(8)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  x${e.n}`);
   }
   let wasmHeapBytes = 0;
   if (backend === 'wasm') {

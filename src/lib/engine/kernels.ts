@@ -34,6 +34,7 @@ import { batchNormGradient } from './kernels/batchNormGradient';
 import { signWasmConfig, captureStockSign } from './kernels/sign';
 import { log1pWasmConfig, captureStockLog1p } from './kernels/log1p';
 import { clipByValueWasmConfig, captureStockClipByValue } from './kernels/clipByValue';
+import { conv2DWasmConfig, captureStockConv2D } from './kernels/conv2D';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -56,6 +57,7 @@ export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   signWasmConfig,
   log1pWasmConfig,
   clipByValueWasmConfig,
+  conv2DWasmConfig,
 ];
 
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
@@ -71,6 +73,7 @@ export function registerWasmKernels(): void {
   captureStockSign();
   captureStockLog1p();
   captureStockClipByValue();
+  captureStockConv2D();
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;

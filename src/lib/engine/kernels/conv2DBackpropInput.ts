@@ -1,5 +1,9 @@
 /**
- * Conv2DBackpropInput for the wasm backend: dx of a 2-D convolution as one wasm (XNNPACK) Conv2D
+ * Conv2DBackpropInput for the wasm backend: dx of a 2-D convolution.
+ *
+ * Dilation 1 (NHWC float32, any stride and padding): robustlens' C kernel
+ * (csrc/conv2d_input_grad.c, SIMD128), a scatter of dy through the filter into a zero-padded
+ * buffer, then cropped. Without the C kernels: as one wasm (XNNPACK) Conv2D
  * of dy with the spatially flipped, in/out-transposed filter (tfjs' own wasm kernel is a plain
  * C++ loop, ~30-40% of a small CNN's training step).
  *
@@ -21,6 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { callKernel, disposeInfos, heapF32, KernelArgs, WasmBackendLike } from './wasmUtil';
+import { nativeKernels, NativeKernels } from './wasmKernels';
 
 /** Largest sH * sW handled by zero-stuffing dy; larger strides use tfjs' kernel. */
 export const MAX_STUFFED_STRIDE = 4;
@@ -57,6 +62,8 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, outChannels: O } = info;
   const pT = info.padInfo.top;
   const pL = info.padInfo.left;
+  const native = filter.dtype === 'float32' && dy.dtype === 'float32' ? nativeKernels(backend) : null;
+  if (native && useNativeInputGrad(info)) return inputGradNative(native, backend, dy, filter, info);
   // the stride-1 correlation's pads on the (zero-stuffed) dy
   const dH = (oH - 1) * sH + 1;
   const dW = (oW - 1) * sW + 1;
@@ -108,6 +115,49 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   ); // [B, H, W, C]
   disposeInfos(backend, wF);
   if (stuffed) disposeInfos(backend, src);
+  return dx;
+}
+
+/** Below this many input channels the C kernel vectorises over output points (conv2d_input_grad_thin). */
+export const THIN_CHANNELS = 4;
+
+/** Shapes where the C scatter kernel is used (all NHWC float32 convs; see the file comment). */
+export function useNativeInputGrad(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.dilationHeight === 1 && info.dilationWidth === 1;
+}
+
+/** dx by csrc/conv2d_input_grad.c: scatter dy through the filter into a padded buffer, crop. */
+function inputGradNative(k: NativeKernels, backend: WasmBackendLike, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { batchSize: B, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const dx = backend.makeOutput([B, H, W, C], 'float32');
+  if (B * H * W * C === 0) return dx;
+  const K = fW * C;
+  // rows/columns the scatter writes, and at least the whole (offset) input
+  const Hp = Math.max((oH - 1) * sH + fH, H + top);
+  const Wp = Math.max((oW - 1) * sW + fW, W + left);
+  const direct = top === 0 && left === 0 && Hp === H && Wp === W;
+  // few input channels: vectorise over output points (dy transposed, plus one zero row)
+  const thin = C < THIN_CHANNELS;
+  const oWp = Math.ceil(oW / 4) * 4;
+  const wT = thin ? k.malloc((B * oH * O * oWp + oWp) * 4) : k.malloc(fH * O * K * 4);
+  const buf = direct ? 0 : k.malloc(B * Hp * Wp * C * 4);
+  try {
+    if (thin) k.exports.transpose_dy(k.ptr(dy), B, oH, oW, O, wT, oWp);
+    else k.exports.pack_filter_t(k.ptr(filter), fH, K, O, wT);
+    const target = direct ? k.ptr(dx) : buf;
+    new Float32Array(k.memory(), target, B * Hp * Wp * C).fill(0);
+    if (oH * oW * O > 0) {
+      if (thin) k.exports.conv2d_input_grad_thin(wT, B, oH, oW, oWp, O, k.ptr(filter), fH, fW, sH, sW, target, Hp, Wp, C);
+      else k.exports.conv2d_input_grad(k.ptr(dy), B, oH, oW, O, wT, fH, fW, sH, sW, target, Hp, Wp, C);
+    }
+    if (!direct) k.exports.crop_nhwc(buf, B, Hp, Wp, C, top, left, H, W, k.ptr(dx));
+  } finally {
+    k.free(wT);
+    if (buf) k.free(buf);
+  }
   return dx;
 }
 

@@ -7,14 +7,16 @@
  * tfjs 4.22's wasm MaxPoolGrad sends a tied window's gradient to its last maximum and drops it
  * entirely when the maximum is 0 (so sum(dx) != sum(dy)); the cpu kernel picks the first maximum.
  * The scatter runs in the kernel 'RobustlensMaxPoolGrad' (a loop on the backend's float32 data;
- * on wasm directly on the wasm heap, without copies), registered for cpu, wasm and webgl; other
- * backends keep tfjs' MaxPoolGrad.
+ * on wasm robustlens' C kernel csrc/max_pool_grad.c on the wasm heap, SIMD for 2x2 windows, or
+ * without it a JS loop on the heap), registered for cpu, wasm and webgl; other backends keep
+ * tfjs' MaxPoolGrad.
  *
  * @example
  *   registerGradientFixes();
  *   tf.grad((x) => tf.maxPool(x, 2, 2, 'valid').sum())(tf.ones([1, 2, 2, 1])); // [[1, 0], [0, 0]]
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeKernels } from './wasmKernels';
 
 export const MAX_POOL_GRAD_KERNEL = 'RobustlensMaxPoolGrad';
 
@@ -46,6 +48,12 @@ export function maxPoolFirstMaxGrad(args: { inputs: tf.NamedTensorInfoMap; backe
   const size = B * H * W * C;
   // wasm: work on views of the wasm heap (no copies); cpu/webgl: readSync + makeTensorInfo
   const heap = typeof backend.typedArrayFromHeap === 'function' && typeof backend.makeOutput === 'function';
+  const native = heap && x.dtype === 'float32' && dy.dtype === 'float32' ? nativeKernels(backend) : null;
+  if (native) {
+    const o = backend.makeOutput!(x.shape, 'float32');
+    if (size > 0) native.exports.max_pool_grad(native.ptr(x), native.ptr(dy), native.ptr(o), B, H, W, C, oH, oW, fH, fW, sH, sW, top, left);
+    return o;
+  }
   let out: tf.TensorInfo | null = null;
   let dx: Float32Array;
   if (heap) {
