@@ -1,59 +1,93 @@
+/**
+ * engine.runTasks: what the pool guarantees (results in task order, every task run exactly once,
+ * the same backend and arguments on every thread, no dangling worker), never which thread ran what;
+ * the worker path itself is exercised with mainThread: false, which leaves every task to the workers.
+ */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setup } from '../helpers';
-import { runTasks, backendName } from '../../src/lib/engine';
+import { runTasks, defineTask, backendName } from '../../src/lib/engine';
+import { square, boom, echo, poolGradients } from '../fixtures/tasks/taskFns';
 
 before(setup);
 
-const module = join(__dirname, '..', 'fixtures', 'tasks', 'taskFns.ts');
 type Sq = { x: number; y: number; main: boolean; thread: number; backend: string };
 
-test('runTasks: results in task order, work shared by the main thread and a worker on the same backend', async () => {
-  const xs = [1, 2, 3, 4, 5, 6];
-  const done: string[] = [];
-  const out = (await runTasks(xs.map((x) => ({ module, fn: 'square', args: { x, waitMs: 300 + (7 - x) * 60 }, label: `sq ${x}` })), {
-    workers: 1,
-    onDone: (d) => done.push(d.label),
-  })) as Sq[];
-  assert.deepEqual(out.map((r) => r.y), xs.map((x) => x * x));
-  assert.equal(done.length, xs.length);
-  assert.ok(out.some((r) => r.main), 'the main thread takes tasks');
-  assert.ok(out.some((r) => !r.main), 'the worker takes tasks');
-  for (const r of out) assert.equal(r.backend, backendName());
-});
+for (const [what, options] of [
+  ['main thread + 1 worker', { workers: 1 }],
+  ['workers only', { workers: 1, mainThread: false }],
+  ['main thread only', { workers: 0 }],
+] as const) {
+  test(`runTasks (${what}): results in task order, every task run exactly once, one progress call each, the caller's backend`, async () => {
+    const marks = mkdtempSync(join(tmpdir(), 'rl-tasks-'));
+    try {
+      const xs = [1, 2, 3, 4, 5, 6];
+      const done: number[] = [];
+      const out = (await runTasks(xs.map((x) => ({ kind: square, args: { x, marks, waitMs: (7 - x) * 20 }, label: `sq ${x}` })), {
+        ...options,
+        onDone: (d) => {
+          assert.equal(d.label, `sq ${xs[d.index]}`);
+          assert.equal((d.result as Sq).y, xs[d.index] ** 2);
+          done.push(d.index);
+        },
+      })) as Sq[];
+      assert.deepEqual(out.map((r) => r.y), xs.map((x) => x * x));
+      assert.deepEqual([...done].sort(), [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(readdirSync(marks).sort(), xs.map(String), 'each task ran once (an exclusive marker file each)');
+      for (const r of out) assert.equal(r.backend, backendName());
+      if ('mainThread' in options) assert.ok(out.every((r) => !r.main), 'mainThread: false leaves every task to the workers');
+      if (options.workers === 0) assert.ok(out.every((r) => r.main), 'workers 0: the main thread only');
+    } finally {
+      rmSync(marks, { recursive: true, force: true });
+    }
+  });
+}
 
-test('runTasks: workers 0 runs everything on the main thread; no tasks gives []', async () => {
-  const out = (await runTasks([1, 2, 3].map((x) => ({ module, fn: 'square', args: { x } })), { workers: 0 })) as Sq[];
-  assert.deepEqual(out.map((r) => r.y), [1, 4, 9]);
-  assert.ok(out.every((r) => r.main));
+test('runTasks: every thread sees the arguments as JSON; no tasks gives []', async () => {
+  const args = { a: 1, b: undefined, c: NaN, d: [1, undefined], e: 'x' };
+  const want = { args: { a: 1, c: null, d: [1, null], e: 'x' } };
+  assert.deepEqual(await runTasks([{ kind: echo, args }], { workers: 0 }), [want]);
+  assert.deepEqual(await runTasks([{ kind: 'test.echo', args }], { workers: 1, mainThread: false }), [want]);
   assert.deepEqual(await runTasks([], { workers: 1 }), []);
 });
 
 test('runTasks: a task that throws rejects with a message naming the task (main thread and worker)', async () => {
-  for (const workers of [0, 1]) {
+  for (const options of [{ workers: 0 }, { workers: 1, mainThread: false }]) {
     const tasks = [
-      { module, fn: 'square', args: { x: 1, waitMs: 300 }, label: 'slow square' },
-      { module, fn: 'boom', args: { what: 'bad config' }, label: 'model p3-x' },
-      { module, fn: 'square', args: { x: 3 } },
+      { kind: square, args: { x: 1 }, label: 'square' },
+      { kind: boom, args: { what: 'bad config' }, label: 'model p3-x' },
+      { kind: square, args: { x: 3 } },
     ];
-    await assert.rejects(runTasks(tasks, { workers }), (e: Error) => {
-      assert.match(e.message, /runTasks: task "model p3-x" \(boom in .*taskFns\.ts\) failed on the (main|worker 0) thread: boom: bad config/);
+    await assert.rejects(runTasks(tasks, options), (e: Error) => {
+      assert.match(e.message, /runTasks: task "model p3-x" \(test\.boom of .*taskFns\.ts\) failed on the (main|worker 0) thread: boom: bad config/);
       return true;
     });
   }
-  await assert.rejects(runTasks([{ module, fn: 'nope' }], { workers: 0 }), /task "nope#0" .*exports no function "nope"/);
-  await assert.rejects(runTasks([{ module: 'relative.ts', fn: 'f' }]), /task 0 must be \{ module: absolute path/);
-  await assert.rejects(runTasks([], { threads: 2 } as never), /threads/);
+});
+
+test('runTasks / defineTask: bad tasks and options are rejected clearly', async () => {
+  await assert.rejects(runTasks([{ kind: 'nope' }], { workers: 0 }), /task 0 names no task kind defined here \("nope"\); define it with defineTask/);
+  await assert.rejects(runTasks([{ kind: square, args: { x: 1n } as never }]), /runTasks: task 0 \("test\.square"\) has arguments that are not JSON/);
+  await assert.rejects(runTasks([], { threads: 2 } as never), /unknown option "threads"/);
+  await assert.rejects(runTasks([{ kind: square, args: { x: 1 } }], { workers: 0, mainThread: false }), /mainThread: false needs at least one worker/);
+  assert.throws(() => defineTask('test.square', '/elsewhere/other.ts', () => 1), /"test\.square" is already defined by .*taskFns\.ts/);
+  assert.throws(() => defineTask('x', 'relative.ts', () => 1), /module must be the absolute path/);
+  assert.throws(() => defineTask('', __filename, () => 1), /name must be a non-empty string/);
+});
+
+test('runTasks: a module that does not define the named kind fails in the worker with a clear message', async () => {
+  const fake = defineTask('test.notInWorker', join(__dirname, '..', 'fixtures', 'tasks', 'taskFns.ts'), () => 1);
+  await assert.rejects(runTasks([{ kind: fake }], { workers: 1, mainThread: false }), /taskFns\.ts did not define the task "test\.notInWorker"/);
 });
 
 test('runTasks: the process exits by itself afterwards (no dangling worker)', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fixtures', 'tasks', 'exitCheck.ts')], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  assert.deepEqual(out.ys, [1, 4, 9]);
-  assert.ok(out.onWorker >= 1);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!).ys, [1, 4, 9]);
 });
 
 test('after danfojs-node (report tables) loads, the main thread and a worker both compute with the corrected gradients', async () => {
@@ -65,10 +99,11 @@ test('after danfojs-node (report tables) loads, the main thread and a worker bot
   } finally {
     console.log = log;
   }
-  const out = (await runTasks([0, 1].map(() => ({ module, fn: 'poolGradients', args: { waitMs: 2500 } })), { workers: 1 })) as { main: boolean; fixed: boolean; tiedGrad: number[] }[];
-  assert.ok(out[0].main !== out[1].main, 'one task on each thread');
-  for (const o of out) {
+  const onMain = (await runTasks([{ kind: poolGradients }], { workers: 0 })) as { main: boolean; fixed: boolean; tiedGrad: number[] }[];
+  const onWorker = (await runTasks([{ kind: poolGradients }], { workers: 1, mainThread: false })) as typeof onMain;
+  for (const o of [...onMain, ...onWorker]) {
     assert.ok(o.fixed, `${o.main ? 'main' : 'worker'}: the engine's gradient configs are registered`);
     assert.deepEqual(o.tiedGrad, [1, 0, 0, 0], `${o.main ? 'main' : 'worker'}: first maximum takes the tied window's gradient`);
   }
+  assert.ok(onMain[0].main && !onWorker[0].main);
 });

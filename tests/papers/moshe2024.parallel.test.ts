@@ -1,19 +1,17 @@
-/** P3: models trained in parallel (trainMissing on the main thread and a worker) are byte-for-byte
- * the models the sequential path (trainFamily -> getOrTrain) saves; trainAll then loads them. */
+/** P3: trainAll trains the missing models in parallel (models.getOrTrainMany), byte-for-byte the models
+ * sequential trainFamily saves; a training set that is not the configured one trains in sequence. */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setup } from '../helpers';
-import { isCached } from '../../src/lib/models/getOrTrain';
-import { config, family, loadImageSets, trainAll, trainFamily, trainMissing, loadTrainSet } from '../../src/lib/papers/moshe2024';
+import { config, family, loadImageSets, trainAll, trainFamily, loadTrainSet } from '../../src/lib/papers/moshe2024';
 
 before(setup);
 
-test('trainMissing (main thread + 1 worker) saves the same weights as sequential trainFamily; trainAll then loads them all', async () => {
+test('trainAll (main thread + 1 worker) saves the same weights as sequential trainFamily, each model once; a second trainAll loads them all', async () => {
   const cfg = config('smoke');
-  cfg.synth.nTrain = 600; // long enough (~1-2 s a model) for the worker to start and take models
   cfg.train.epochs = 2;
   const fams = [family('standard'), family('pgd'), family('trades'), family('as', 0.05)];
   const { synthTrain } = loadImageSets(cfg);
@@ -29,33 +27,35 @@ test('trainMissing (main thread + 1 worker) saves the same weights as sequential
     const lines: string[] = [];
     const log = console.log;
     console.log = (m: string) => lines.push(m);
-    let trained: string[];
+    const order: string[] = [];
+    let all;
     try {
-      trained = await trainMissing(fams, synthTrain, { cfg, dataset: 'synth', seeds: [0], dir: parDir, workers: 1 });
+      all = await trainAll(fams, synthTrain, { cfg, dataset: 'synth', seeds: [0], dir: parDir, workers: 1, onModel: (r) => order.push(r.name) });
     } finally {
       console.log = log;
     }
-    assert.deepEqual(trained, seq);
-    assert.equal(lines.length, fams.length, lines.join('\n'));
-    assert.ok(lines.some((l) => /on the worker 0 thread/.test(l)) && lines.some((l) => /on the main thread/.test(l)), lines.join('\n'));
+    assert.deepEqual(all.map((r) => r.name), seq);
+    assert.deepEqual(order, seq);
+    assert.ok(all.every((r) => !r.cached));
+    all.forEach((r) => r.model.dispose());
+    assert.deepEqual(lines.map((l) => /trained (\S+) in/.exec(l)?.[1]).sort(), [...seq].sort(), `each model trained once:\n${lines.join('\n')}`);
     for (const name of seq) {
       const a = readFileSync(join(seqDir, name, 'weights.bin'));
       const b = readFileSync(join(parDir, name, 'weights.bin'));
       assert.ok(a.length > 0 && a.equals(b), `${name}: weights differ between the sequential and the parallel path`);
     }
-    const again = await trainMissing(fams, synthTrain, { cfg, dataset: 'synth', seeds: [0], dir: parDir, workers: 1 });
-    assert.deepEqual(again, [], 'nothing left to train');
-    const all = await trainAll(fams, synthTrain, { cfg, dataset: 'synth', seeds: [0], dir: parDir });
-    assert.ok(all.every((r) => r.cached));
-    all.forEach((r) => r.model.dispose());
+    const again = await trainAll(fams, synthTrain, { cfg, dataset: 'synth', seeds: [0], dir: parDir, workers: 1 });
+    assert.ok(again.every((r) => r.cached));
+    again.forEach((r) => r.model.dispose());
   } finally {
     rmSync(seqDir, { recursive: true, force: true });
     rmSync(parDir, { recursive: true, force: true });
   }
 });
 
-test('trainMissing: a training set that is not loadImageSets(cfg)\'s is left to the sequential loop (warning)', async () => {
+test('trainAll: a training set that is not loadImageSets(cfg)\'s trains in sequence on the given set (warning)', async () => {
   const cfg = config('smoke');
+  cfg.train.epochs = 1;
   const train = loadTrainSet(cfg, 'synth');
   train.x = train.x.slice();
   train.x[0] += 0.5; // not the configured data
@@ -64,11 +64,13 @@ test('trainMissing: a training set that is not loadImageSets(cfg)\'s is left to 
   const warn = console.warn;
   console.warn = (m: string) => warnings.push(m);
   try {
-    await trainMissing([family('standard'), family('trades')], train, { cfg, dataset: 'synth', seeds: [0], dir, workers: 1 });
-    assert.match(warnings.join('\n'), /parallel training stopped .*not the one loadImageSets\(cfg\) builds for "synth".*training the rest in sequence/);
+    const rs = await trainAll([family('standard'), family('trades')], train, { cfg, dataset: 'synth', seeds: [0], dir, workers: 1 });
+    assert.match(warnings.join('\n'), /trainAll: the training set is not the one loadImageSets\(cfg\) builds for "synth"; training in sequence on the given set/);
+    assert.deepEqual(rs.map((r) => r.cached), [false, false]);
+    rs.forEach((r) => r.model.dispose());
+    assert.equal(readdirSync(dir).length, 2);
   } finally {
     console.warn = warn;
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.equal(isCached('x', {}, { dir }), false);
 });

@@ -253,25 +253,6 @@ test('mapPanels: an image panel and one |map| panel per method per row, each map
   assert.throws(() => P4.mapPanels(img, [2, 2, 2, 3], {}, { rows: [2] }), /row 2 is not in \[0, 1\]/);
 });
 
-test('pairedDifference: verdicts from the bootstrap CI of paired differences; NaN pairs dropped', () => {
-  const r = new Rng(13);
-  const b = Array.from(r.normals(40));
-  const up = P4.pairedDifference(b.map((v) => v + 1 + 0.1 * r.normal()), b, { nBoot: 500, seed: 1 });
-  assert.equal(up.verdict, 'held');
-  assert.ok(Math.abs(up.diff - 1) < 0.1 && up.lo < up.diff && up.diff < up.hi);
-  assert.equal(P4.pairedDifference(b.map((v) => v - 1), b, { nBoot: 500 }).verdict, 'did not hold');
-  const noise = Array.from(r.normals(40));
-  const same = P4.pairedDifference(noise, noise.map((v) => -v), { nBoot: 500, seed: 2 }); // symmetric around 0
-  assert.equal(same.verdict, 'inconclusive');
-  const withNaN = P4.pairedDifference([1, NaN, 3], [0, 0, NaN]);
-  assert.equal(withNaN.n, 1);
-  assert.deepEqual(P4.pairedDifference([NaN], [1]), { diff: NaN, lo: NaN, hi: NaN, n: 0, verdict: 'inconclusive' });
-  assert.throws(() => P4.pairedDifference([1, 2], [1]), /paired/);
-  const s1 = P4.pairedDifference(noise, b, { seed: 4 });
-  const s2 = P4.pairedDifference(noise, b, { seed: 4 });
-  assert.deepEqual(s1, s2);
-});
-
 test('boundarySummary: distances over found points only (never imputed); robust accuracy = correct and no boundary point within the budget', () => {
   const s = P4.boundarySummary(
     { found: [true, true, false, true], l2Search: [0.3, 1, NaN, 0.6], l2: [0.2, 0.9, 2, 0.5], method: ['pgd', 'cw', 'none', 'pgd'] },

@@ -6,5 +6,5 @@ export { registerGradientFixes } from './kernels';
 export type { Model, ModelFn } from './model';
 export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool } from './parallel';
 export type { ModelPoolOptions, PoolOutput, PoolModelArtifacts } from './parallel';
-export { runTasks, fingerprint } from './tasks';
-export type { Task, TaskDone, RunTasksOptions } from './tasks';
+export { runTasks, defineTask, fingerprint } from './tasks';
+export type { Task, TaskKind, TaskDone, RunTasksOptions } from './tasks';

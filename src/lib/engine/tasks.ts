@@ -1,48 +1,80 @@
 /**
  * Independent tasks on every core: the main thread and `workers` worker threads take tasks from
- * one queue. A task names an exported async function of a module of this library and its
- * JSON arguments; the main thread requires the same module and runs its tasks in-process, each
- * worker starts the engine with the main thread's backend and requires the module there.
- * Results are JSON (structured-cloned from workers), returned in task order.
- *
- * Module paths: pass the module's own `__filename` (dist/.../x.js compiled, src/.../x.ts under
- * tsx); a worker started from TypeScript sources registers tsx's require hook first (as the
- * modelPool worker does).
+ * one queue. A task names a task kind registered with defineTask (a name, the module that defines
+ * it, and its function) and carries JSON arguments. The main thread runs its tasks in-process; each
+ * worker starts the engine with the main thread's backend and requires the defining modules, which
+ * register their kinds there again, then runs its tasks by name. This layer never names a module
+ * itself: the defining module gives its own path (its `__filename`: dist/.../x.js compiled,
+ * src/.../x.ts under tsx, for which the worker registers tsx's require hook first).
+ * Arguments travel as JSON text parsed on every thread, so every thread sees the same values;
+ * results are JSON too, returned in task order.
  *
  * Failure: the first task that throws stops the queue (tasks not yet started are not started);
  * tasks already running on other threads are let finish (a training saves its model atomically,
  * so nothing is left half-written); then runTasks rejects with an Error naming the task
- * (`label`, else fn and index) and its message. Workers end by themselves when the queue is
+ * (`label`, else kind and index) and its message. Workers end by themselves when the queue is
  * empty and are terminated at the end in every case, so no thread outlives the call.
  * The queue is a shared Atomics counter: a worker takes its next task without waiting for the main
  * thread, whose event loop may be busy with a long task of its own; progress (onDone) for a
- * worker's task is reported when the main thread next gets to it.
+ * worker's task is reported when the main thread next gets to it. Which thread runs which task
+ * depends on scheduling; what is guaranteed is the results, in order, each task run once.
  *
  * @example
- *   const out = await runTasks([{ module: __filename, fn: 'trainOne', args: { seed: 0 }, label: 'seed 0' }], { workers: 'auto' });
+ *   const square = defineTask('demo.square', __filename, async (a: { x: number }) => a.x * a.x);
+ *   const out = await runTasks([1, 2, 3].map((x) => ({ kind: square, args: { x } })), { workers: 'auto' });
  */
-import { extname, join } from 'node:path';
+import { extname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { backendName } from './backend';
 import { checkOptions } from './model';
 import { workerCount } from './parallel';
 
-export interface Task {
-  /** Absolute path of a module of this library (e.g. its `__filename`). */
-  module: string;
-  /** Name of an exported (async) function of that module, called as fn(args). */
-  fn: string;
+/** A registered task function: its name, the module defining it (absolute path) and the function. */
+export interface TaskKind<A = unknown, R = unknown> {
+  readonly name: string;
+  readonly module: string;
+  run(args: A): R | Promise<R>;
+}
+
+const registry = new Map<string, TaskKind>();
+
+/**
+ * Register a task kind under `name` (unique; defining it again from the same module replaces it).
+ * Call it at the top level of the module whose path you give, so that a worker requiring that
+ * module registers the same kind.
+ */
+export function defineTask<A, R>(name: string, module: string, run: (args: A) => R | Promise<R>): TaskKind<A, R> {
+  if (typeof name !== 'string' || name.trim() === '') throw new Error(`defineTask: name must be a non-empty string, got ${JSON.stringify(name)}.`);
+  if (typeof module !== 'string' || !isAbsolute(module)) throw new Error(`defineTask("${name}"): module must be the absolute path of the defining module (its __filename), got ${JSON.stringify(module)}.`);
+  if (typeof run !== 'function') throw new Error(`defineTask("${name}"): run must be a function (args) => result.`);
+  const old = registry.get(name);
+  if (old && old.module !== module) throw new Error(`defineTask: "${name}" is already defined by ${old.module}; give the task in ${module} another name.`);
+  const kind: TaskKind<A, R> = { name, module, run };
+  registry.set(name, kind as TaskKind);
+  return kind;
+}
+
+export interface Task<A = unknown> {
+  /** The kind (from defineTask) or its registered name. */
+  kind: TaskKind<A, unknown> | string;
   /** JSON-serialisable argument. */
-  args?: unknown;
-  /** Name used in progress and error messages (default `${fn}#${index}`). */
+  args?: A;
+  /** Name used in progress and error messages (default `${kind}#${index}`). */
   label?: string;
+}
+
+/** What a worker receives per task: the kind's name and module, and the arguments as JSON text. */
+export interface WireTask {
+  name: string;
+  module: string;
+  args: string;
 }
 
 export interface TaskDone {
   index: number;
   label: string;
   result: unknown;
-  /** 'main' or 'worker <k>'. */
+  /** 'main' or 'worker <k>' (scheduling decides; for progress lines only). */
   thread: string;
   seconds: number;
   done: number;
@@ -52,6 +84,8 @@ export interface TaskDone {
 export interface RunTasksOptions {
   /** Worker threads besides the main thread: a count >= 0 or 'auto' (workerCount; ROBUSTLENS_WORKERS). Default 'auto'. */
   workers?: number | 'auto';
+  /** Whether the main thread takes tasks too (default true); false leaves all to the workers (at least one). */
+  mainThread?: boolean;
   /** Called when a task finishes (progress). */
   onDone?: (d: TaskDone) => void;
 }
@@ -64,13 +98,22 @@ const workerEntry = (fromSource: boolean) =>
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** require(module)[fn](args) as JSON (undefined: null), with clear errors for a missing module or function. */
-export async function callTask(task: Task): Promise<unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(task.module) as Record<string, unknown>;
-  const f = mod[task.fn];
-  if (typeof f !== 'function') throw new Error(`${task.module} exports no function "${task.fn}"`);
-  const result = await (f as (a: unknown) => unknown)(task.args);
+/** Require each defining module once (a worker: registers the kinds there), then check every kind is registered. */
+export function loadKinds(tasks: WireTask[]): void {
+  for (const module of new Set(tasks.map((t) => t.module))) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(module);
+  }
+  for (const t of tasks) {
+    if (registry.get(t.name)?.module !== t.module) throw new Error(`${t.module} did not define the task "${t.name}" (defineTask at its top level)`);
+  }
+}
+
+/** Run one wire task by its registered name; the result as JSON (undefined: null). */
+export async function callTask(task: WireTask): Promise<unknown> {
+  const kind = registry.get(task.name);
+  if (!kind) throw new Error(`no task "${task.name}" is defined on this thread`);
+  const result = await kind.run(JSON.parse(task.args));
   return result === undefined ? null : JSON.parse(JSON.stringify(result)); // JSON, the same on every thread
 }
 
@@ -81,22 +124,35 @@ export function takeTask(queue: Int32Array, total: number): number | null {
   return i < total ? i : null;
 }
 
-function checkTask(t: Task, i: number): void {
-  if (!t || typeof t.module !== 'string' || !t.module.startsWith('/') || typeof t.fn !== 'string' || !t.fn) {
-    throw new Error(`runTasks: task ${i} must be { module: absolute path, fn: exported function name, args? } (got ${JSON.stringify(t)}).`);
+function toWire(t: Task, i: number): WireTask {
+  if (!t || typeof t !== 'object') throw new Error(`runTasks: task ${i} must be { kind, args?, label? } (got ${JSON.stringify(t)}).`);
+  const name = typeof t.kind === 'string' ? t.kind : t.kind?.name;
+  const kind = name === undefined ? undefined : registry.get(name);
+  if (!kind || (typeof t.kind === 'object' && t.kind !== kind)) {
+    throw new Error(`runTasks: task ${i} names no task kind defined here (${JSON.stringify(name)}); define it with defineTask(name, __filename, fn).`);
   }
+  let args: string | undefined;
+  try {
+    args = JSON.stringify(t.args ?? null);
+  } catch {
+    args = undefined;
+  }
+  if (args === undefined) throw new Error(`runTasks: task ${i} ("${name}") has arguments that are not JSON (plain objects, arrays, strings, numbers, booleans).`);
+  return { name: kind.name, module: kind.module, args };
 }
 
 /** Run every task on the main thread and the workers; results in task order (see the module doc). */
 export async function runTasks(tasks: Task[], options: RunTasksOptions = {}): Promise<unknown[]> {
-  checkOptions('runTasks', options, ['workers', 'onDone']);
+  checkOptions('runTasks', options, ['workers', 'mainThread', 'onDone']);
   if (!Array.isArray(tasks)) throw new Error('runTasks: tasks must be an array.');
-  tasks.forEach(checkTask);
+  const wire = tasks.map(toWire);
   const total = tasks.length;
   const results: unknown[] = new Array(total);
   if (total === 0) return results;
-  const labelOf = (i: number) => tasks[i].label ?? `${tasks[i].fn}#${i}`;
-  const nWorkers = Math.min(workerCount(options.workers ?? 'auto'), Math.max(0, total - 1));
+  const onMain = options.mainThread ?? true;
+  const labelOf = (i: number) => tasks[i].label ?? `${wire[i].name}#${i}`;
+  const nWorkers = Math.min(workerCount(options.workers ?? 'auto'), onMain ? total - 1 : total);
+  if (!onMain && nWorkers < 1) throw new Error('runTasks: mainThread: false needs at least one worker (workers >= 1).');
   // the queue is a shared counter (Atomics), so a worker takes its next task without waiting for
   // the main thread's event loop (busy with its own task); [0] next index, [1] 1 once a task failed
   const queue = new Int32Array(new SharedArrayBuffer(8));
@@ -110,14 +166,15 @@ export async function runTasks(tasks: Task[], options: RunTasksOptions = {}): Pr
   };
   const fail = (i: number, thread: string, e: unknown) => {
     Atomics.store(queue, 1, 1);
-    if (!failure) failure = new Error(`runTasks: task "${labelOf(i)}" (${tasks[i].fn} in ${tasks[i].module}) failed on the ${thread} thread: ${message(e)}`);
+    if (!failure) failure = new Error(`runTasks: task "${labelOf(i)}" (${wire[i].name} of ${wire[i].module}) failed on the ${thread} thread: ${message(e)}`);
   };
 
   const mainLoop = async () => {
+    if (!onMain) return;
     for (let i = take(); i !== null; i = take()) {
       const t0 = Date.now();
       try {
-        finish(i, await callTask(tasks[i]), 'main', (Date.now() - t0) / 1000);
+        finish(i, await callTask(wire[i]), 'main', (Date.now() - t0) / 1000);
       } catch (e) {
         fail(i, 'main', e);
       }
@@ -125,13 +182,13 @@ export async function runTasks(tasks: Task[], options: RunTasksOptions = {}): Pr
   };
 
   const workers: Worker[] = [];
-  const fromSource = FROM_SOURCE || tasks.some((t) => extname(t.module) === '.ts');
+  const fromSource = FROM_SOURCE || wire.some((t) => extname(t.module) === '.ts');
   const workerLoop = (k: number) =>
     new Promise<void>((resolve) => {
       const thread = `worker ${k}`;
       const w = new Worker(workerEntry(fromSource), {
         eval: fromSource,
-        workerData: { tasks, queue: queue.buffer },
+        workerData: { tasks: wire, queue: queue.buffer },
         env: { ...process.env, ROBUSTLENS_BACKEND: backendName() },
         execArgv: [],
       });

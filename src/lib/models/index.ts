@@ -28,3 +28,5 @@ export { readCard, configDiff, stableStringify } from './card';
 export { modelDigests, DigestMismatchError } from './modelDigests';
 export type { ModelDigests } from './modelDigests';
 export type { ModelCard } from './card';
+export { getOrTrainMany, defineTrainer } from './getOrTrainMany';
+export type { ModelSpec, Trainer, GetOrTrainManyOptions, TrainedDone } from './getOrTrainMany';

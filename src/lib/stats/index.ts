@@ -29,3 +29,6 @@ export { studentTCdf, studentTTwoSided } from './studentTCdf';
 export { studentTQuantile } from './studentTQuantile';
 export { verdictFromTest, verdictFromInterval, checkClaims, VERDICTS } from './claims';
 export type { Verdict, Claim, Direction, VerdictFromTestOptions, VerdictFromIntervalOptions } from './claims';
+export { holm } from './holm';
+export { pairedDifference } from './pairedDifference';
+export type { PairedDifference, PairedDifferenceOptions } from './pairedDifference';

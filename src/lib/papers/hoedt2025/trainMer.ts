@@ -10,19 +10,21 @@
  * trainingSeconds is measured when the model is trained and kept in its model card (so a cached
  * model reports the time it took to train).
  *
- * Parallel: when the requested model is not cached, trainMer first trains every missing model of
- * its group (A2E / A2B2E / A2M2E, or aA2E / aA2B2E) for every seed of cfg.seeds on the main thread
- * and `workers` worker threads (trainMerMissing; each task reloads the data with loadP1Data(cfg),
- * checked against the caller's by fingerprint), then loads the requested one; the calls for its
- * siblings then find them cached. Skipped with onEpoch or force, or workers 0 (ROBUSTLENS_WORKERS=1).
+ * trainMer trains (or loads) only the model asked for. trainMers does a grid of kinds x seeds with
+ * models.getOrTrainMany: the missing models train on the main thread and `workers` worker threads
+ * (each thread reloads the data with loadP1Data(cfg), checked against the caller's by fingerprint;
+ * byte-identical to trainMer), then all load in order. Data that is not loadP1Data(cfg)'s (or the
+ * soundtracks data without its folder) cannot be rebuilt in a worker: then trainMers trains in
+ * sequence on the caller's data.
  *
  * @example
  *   const m = await trainMer('A2M2E', 6, data, config('demo'));  m.model; m.seconds; m.cached;
+ *   const all = await trainMers(['A2E', 'A2M2E'], cfg.seeds, data, cfg);   // kinds x seeds, kind-major
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, fingerprint, runTasks, workerCount } from '../../engine';
-import { getOrTrain, merCnn } from '../../models';
-import { isCached } from '../../models/getOrTrain';
+import { checkOptions, fingerprint } from '../../engine';
+import { defineTrainer, getOrTrain, getOrTrainMany, merCnn } from '../../models';
+import type { GetOrTrainResult, TrainResult } from '../../models';
 import { fit, fitAdversarial, merLoss } from '../../train';
 import type { FitOptions, Progress } from '../../train';
 import { averageCorrelation } from '../../metrics';
@@ -72,36 +74,38 @@ function merModel(kind: ModelKind, seed: number, data: P1Data, cfg: P1Config) {
   return { head, adversarial, w, inputShape, config, name: `p1-${cfg.scale}-${kind}-s${seed}` };
 }
 
+/** Train one P1 model on `data` (the training trainMer and every thread of trainMers run). */
+async function trainMerModel(kind: ModelKind, seed: number, data: P1Data, cfg: P1Config, onEpoch?: (p: Progress) => void): Promise<TrainResult> {
+  const { head, adversarial, w, inputShape } = merModel(kind, seed, data, cfg);
+  const model = merCnn({ head, width: cfg.width, dropout: cfg.dropout, inputShape, seed });
+  const opts: FitOptions = {
+    valid: { x: data.valid.x, y: data.valid.y }, epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr,
+    loss: merLoss({ w }), seed, metrics: { corr: emotionCorr },
+    earlyStopping: { metric: 'valCorr', patience: cfg.patience, mode: 'max' }, onEpoch,
+  };
+  const train = { x: data.train.x, y: data.train.y };
+  const res = adversarial
+    ? await fitAdversarial(model, train, { ...opts, attack: advTrainingAttack(cfg.advAttack), mode: 'extraStep', scheduleEvery: cfg.scheduleEvery })
+    : await fit(model, train, opts);
+  return { model, history: res.history, metrics: { bestEpoch: res.bestEpoch, epochsRun: res.history.length } };
+}
+
+function trained(kind: ModelKind, seed: number, r: GetOrTrainResult): TrainedMer {
+  const m = r.card.metrics as { epochsRun?: number };
+  return { kind, seed, model: r.model, seconds: r.card.trainingSeconds ?? NaN, cached: r.cached, epochs: m.epochsRun ?? NaN };
+}
+
 export async function trainMer(
   kind: ModelKind,
   seed: number,
   data: P1Data,
   cfg: P1Config,
-  options: { onEpoch?: (p: Progress) => void; force?: boolean; workers?: number | 'auto' } = {},
+  options: { onEpoch?: (p: Progress) => void; force?: boolean } = {},
 ): Promise<TrainedMer> {
-  checkOptions('trainMer', options, ['onEpoch', 'force', 'workers']);
-  const { head, adversarial, w, inputShape, config, name } = merModel(kind, seed, data, cfg);
-  if (!options.force && !options.onEpoch && cfg.seeds.includes(seed) && !isCached(name, config)) {
-    const group: ModelKind[] = adversarial ? ['aA2E', 'aA2B2E'] : ['A2E', 'A2B2E', 'A2M2E'];
-    await trainMerMissing(group, cfg.seeds, data, cfg, { workers: options.workers });
-  }
-  let epochsRun = 0;
-  const r = await getOrTrain(name, config, async () => {
-    const model = merCnn({ head, width: cfg.width, dropout: cfg.dropout, inputShape, seed });
-    const opts: FitOptions = {
-      valid: { x: data.valid.x, y: data.valid.y }, epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr,
-      loss: merLoss({ w }), seed, metrics: { corr: emotionCorr },
-      earlyStopping: { metric: 'valCorr', patience: cfg.patience, mode: 'max' }, onEpoch: options.onEpoch,
-    };
-    const train = { x: data.train.x, y: data.train.y };
-    const res = adversarial
-      ? await fitAdversarial(model, train, { ...opts, attack: advTrainingAttack(cfg.advAttack), mode: 'extraStep', scheduleEvery: cfg.scheduleEvery })
-      : await fit(model, train, opts);
-    epochsRun = res.history.length;
-    return { model, history: res.history, metrics: { bestEpoch: res.bestEpoch, epochsRun } };
-  }, { architecture: `merCnn/${head}`, force: options.force });
-  const m = r.card.metrics as { epochsRun?: number };
-  return { kind, seed, model: r.model, seconds: r.card.trainingSeconds ?? NaN, cached: r.cached, epochs: epochsRun || (m.epochsRun ?? NaN) };
+  checkOptions('trainMer', options, ['onEpoch', 'force']);
+  const { head, config, name } = merModel(kind, seed, data, cfg);
+  const r = await getOrTrain(name, config, () => trainMerModel(kind, seed, data, cfg, options.onEpoch), { architecture: `merCnn/${head}`, force: options.force });
+  return trained(kind, seed, r);
 }
 
 const p1Data = new Map<string, { data: P1Data; print: string }>();
@@ -111,13 +115,12 @@ function dataPrint(d: P1Data): string {
   return fingerprint([d.train.x, d.train.y, d.valid.x, d.valid.y].map((t) => t.dataSync()));
 }
 
-/** loadP1Data(cfg, { dir }) once per thread (kept for the next task). */
+/** loadP1Data(cfg, { dir }) once per thread (kept for the next model). */
 function p1DataFor(cfg: P1Config, dir: string | undefined): { data: P1Data; print: string } {
   const key = JSON.stringify([cfg, dir ?? null]);
   let e = p1Data.get(key);
   if (!e) {
-    for (const old of p1Data.values()) old.data.dispose();
-    p1Data.clear();
+    releaseP1Data();
     const data = loadP1Data(cfg, dir === undefined ? {} : { dir });
     e = { data, print: dataPrint(data) };
     p1Data.set(key, e);
@@ -125,70 +128,63 @@ function p1DataFor(cfg: P1Config, dir: string | undefined): { data: P1Data; prin
   return e;
 }
 
-/** Arguments of trainMerTask (JSON). */
-export interface TrainMerTaskArgs {
+function releaseP1Data(): void {
+  for (const e of p1Data.values()) e.data.dispose();
+  p1Data.clear();
+}
+
+/** Arguments of the P1 trainer (JSON): one model, and the data to rebuild with its fingerprint. */
+interface MerArgs {
   kind: ModelKind;
   seed: number;
   cfg: P1Config;
   dir?: string;
-  /** fingerprint of the caller's data: the task checks it loaded the same. */
+  /** fingerprint of the caller's data: the trainer checks it rebuilt the same. */
   data: string;
 }
 
-/** One model of trainMerMissing, run by engine.runTasks on any thread: reload the data, check it, trainMer. */
-export async function trainMerTask(a: TrainMerTaskArgs): Promise<{ name: string; seconds: number; cached: boolean }> {
+/** The P1 trainer of trainMers, on any thread: rebuild the data from cfg, check it, train. */
+const MER_TRAINER = defineTrainer('hoedt2025.mer', __filename, (a: MerArgs) => {
   const { data, print } = p1DataFor(a.cfg, a.dir);
-  if (print !== a.data) throw new Error(`the data given to trainMer is not loadP1Data(cfg)'s`);
-  const t = await trainMer(a.kind, a.seed, data, a.cfg, { workers: 0 });
-  t.model.dispose();
-  return { name: `p1-${a.cfg.scale}-${a.kind}-s${a.seed}`, seconds: t.seconds, cached: t.cached };
-}
+  if (print !== a.data) throw new Error(`the data given to trainMers is not loadP1Data(cfg)'s`);
+  return trainMerModel(a.kind, a.seed, data, a.cfg);
+});
 
 /**
- * Train, in parallel (engine.runTasks: the main thread and `workers` workers, default 'auto'), the
- * models of kinds x seeds not cached yet; one line per finished model. Needs `data` to be
- * loadP1Data(cfg, { dir: data.dir }) (checked by fingerprint; otherwise nothing is done here).
- * A failure is reported through console.warn; the caller's trainMer calls then train what is
- * still missing in sequence. Returns the names trained here.
+ * Train (or load) the models of kinds x seeds (kind-major order), the missing ones in parallel on
+ * the main thread and `workers` worker threads (default 'auto'; see the module doc); onModel
+ * reports each model as it is loaded.
  */
-export async function trainMerMissing(
+export async function trainMers(
   kinds: ModelKind[],
   seeds: number[],
   data: P1Data,
   cfg: P1Config,
-  options: { workers?: number | 'auto' } = {},
-): Promise<string[]> {
-  checkOptions('trainMerMissing', options, ['workers']);
-  const workers = options.workers ?? 'auto';
-  const missing: { kind: ModelKind; seed: number; name: string }[] = [];
-  for (const kind of kinds) {
-    for (const seed of seeds) {
-      const { name, config } = merModel(kind, seed, data, cfg);
-      if (!isCached(name, config)) missing.push({ kind, seed, name });
-    }
-  }
-  if (missing.length < 2 || workerCount(workers) === 0) return [];
-  if (data.source === 'soundtracks' && data.dir === undefined) return [];
+  options: { workers?: number | 'auto'; onModel?: (t: TrainedMer) => void } = {},
+): Promise<TrainedMer[]> {
+  checkOptions('trainMers', options, ['workers', 'onModel']);
+  const grid = kinds.flatMap((kind) => seeds.map((seed) => ({ kind, seed })));
+  const rebuildable = !(data.source === 'soundtracks' && data.dir === undefined);
   const print = dataPrint(data);
   try {
-    if (p1DataFor(cfg, data.dir).print !== print) return []; // not the configured data: train in sequence
-    await runTasks(
-      missing.map((m) => ({
-        module: __filename,
-        fn: 'trainMerTask',
-        args: { kind: m.kind, seed: m.seed, cfg, dir: data.dir, data: print } satisfies TrainMerTaskArgs,
-        label: m.name,
-      })),
-      {
-        workers,
-        onDone: (d) => console.log(`trained ${d.label} in ${(d.result as { seconds: number }).seconds.toFixed(1)} s on the ${d.thread} thread (${d.done}/${d.total})`),
-      },
-    );
-  } catch (e) {
-    console.warn(`trainMer: parallel training stopped (${(e as Error).message}); training the rest in sequence.`);
+    if (!rebuildable || p1DataFor(cfg, data.dir).print !== print) {
+      const out: TrainedMer[] = [];
+      for (const { kind, seed } of grid) {
+        out.push(await trainMer(kind, seed, data, cfg));
+        options.onModel?.(out[out.length - 1]);
+      }
+      return out;
+    }
+    const specs = grid.map(({ kind, seed }) => {
+      const { head, config, name } = merModel(kind, seed, data, cfg);
+      return { name, config, architecture: `merCnn/${head}`, trainer: MER_TRAINER, args: { kind, seed, cfg, dir: data.dir, data: print } };
+    });
+    const rs = await getOrTrainMany(specs, {
+      workers: options.workers,
+      onModel: (r) => options.onModel?.(trained(grid[r.index].kind, grid[r.index].seed, r)),
+    });
+    return rs.map((r, i) => trained(grid[i].kind, grid[i].seed, r));
   } finally {
-    for (const e of p1Data.values()) e.data.dispose(); // the main thread's copy (workers end with theirs)
-    p1Data.clear();
+    releaseP1Data(); // the main thread's copy (workers end with theirs)
   }
-  return missing.map((m) => m.name);
 }

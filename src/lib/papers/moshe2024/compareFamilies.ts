@@ -9,8 +9,7 @@
  *   compareFamilies(records, [['PGD-AT', 'standard'], ['AS λ=0.03', 'PGD-AT']])
  *   // [{ a: 'PGD-AT', b: 'standard', method: 'saliency', metric: 'energyInMask', meanDiff, p, pWilcoxon, pHolm, better, n }, ...]
  */
-import { pairedTTest, wilcoxonSignedRank } from '../../stats';
-import { holm } from './holm';
+import { holm, pairedTTest, wilcoxonSignedRank } from '../../stats';
 import { METHODS, METRICS, METRIC_META } from './interpretabilityScores';
 import { ScoreRecord } from './scoreRecords';
 

@@ -2,17 +2,20 @@
  * Train (or load from the model cache) one smallCnn of a family on one data set and seed, with the
  * budget of the configuration; every family shares epochs, batch size, lr, initialisation seed
  * and data order, so only the objective differs (see families.ts for the four objectives).
+ * trainAll does families x seeds with models.getOrTrainMany: the missing models train on the main
+ * thread and worker threads (each rebuilds the training set from the configuration, checked by
+ * fingerprint; byte-identical to trainFamily), then all load in order.
  *
  * @example
  *   const r = await trainFamily(family('pgd'), trainSet, { cfg, dataset: 'synth', seed: 0 });
  *   r.model; r.cached; r.seconds
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, fingerprint, runTasks, workerCount } from '../../engine';
-import { isCached } from '../../models/getOrTrain';
+import { checkOptions, fingerprint } from '../../engine';
 import type { ImageSet } from '../../data';
 import { toTensors } from '../../data';
-import { getOrTrain, smallCnn } from '../../models';
+import { defineTrainer, getOrTrain, getOrTrainMany, smallCnn } from '../../models';
+import type { GetOrTrainResult, TrainResult } from '../../models';
 import { fit, fitActivationSensitivity, fitAdversarial, fitTrades } from '../../train';
 import type { FitResult } from '../../train';
 import { ImageDataset, P3Config } from './config';
@@ -66,69 +69,41 @@ function familyModel(fam: Family, train: ImageSet, options: TrainFamilyOptions) 
   return { name, conf, t, eps, h, w, c, classes, budget };
 }
 
+/** Train one model of a family on `train` (the training trainFamily and every thread of trainAll run). */
+async function trainFamilyModel(fam: Family, train: ImageSet, options: TrainFamilyOptions): Promise<TrainResult> {
+  const { cfg, dataset, seed } = options;
+  const { t, eps, h, w, c, classes, budget } = familyModel(fam, train, options);
+  const model = smallCnn({ inputShape: [h, w, c], classes, width: cfg.model.width, hidden: cfg.model.hidden, seed, name: 'smallCnn' });
+  const data = toTensors(train);
+  try {
+    let res: FitResult;
+    if (fam.kind === 'standard') res = await fit(model, data, budget);
+    else if (fam.kind === 'pgd') {
+      const stepsPerEpoch = Math.ceil(train.shape[0] / t.batchSize);
+      res = await fitAdversarial(model, data, { ...budget, mode: t.pgdMode, attack: pgdTrainAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
+    }
+    else if (fam.kind === 'trades') res = await fitTrades(model, data, { ...budget, eps, beta: t.tradesBeta, steps: t.tradesSteps, clip: [0, 1] });
+    else res = await fitActivationSensitivity(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, clip: [0, 1] });
+    return { model, history: res.history.map((e) => ({ epoch: e.epoch, ...e.metrics })), data: { dataset, n: train.shape[0] } };
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+}
+
+function trained(fam: Family, dataset: string, seed: number, name: string, r: GetOrTrainResult): TrainedFamily {
+  return { family: fam, dataset, seed, model: r.model, cached: r.cached, seconds: r.card.trainingSeconds ?? NaN, name };
+}
+
 export async function trainFamily(fam: Family, train: ImageSet, options: TrainFamilyOptions): Promise<TrainedFamily> {
   checkOptions('trainFamily', options, ['cfg', 'dataset', 'seed', 'dir', 'force']);
-  const { cfg, dataset, seed } = options;
-  const { name, conf, t, eps, h, w, c, classes, budget } = familyModel(fam, train, options);
-  const r = await getOrTrain(name, conf, async () => {
-    const model = smallCnn({ inputShape: [h, w, c], classes, width: cfg.model.width, hidden: cfg.model.hidden, seed, name: 'smallCnn' });
-    const data = toTensors(train);
-    try {
-      let res: FitResult;
-      if (fam.kind === 'standard') res = await fit(model, data, budget);
-      else if (fam.kind === 'pgd') {
-        const stepsPerEpoch = Math.ceil(train.shape[0] / t.batchSize);
-        res = await fitAdversarial(model, data, { ...budget, mode: t.pgdMode, attack: pgdTrainAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
-      }
-      else if (fam.kind === 'trades') res = await fitTrades(model, data, { ...budget, eps, beta: t.tradesBeta, steps: t.tradesSteps, clip: [0, 1] });
-      else res = await fitActivationSensitivity(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, clip: [0, 1] });
-      return { model, history: res.history.map((e) => ({ epoch: e.epoch, ...e.metrics })), data: { dataset, n: train.shape[0] } };
-    } finally {
-      tf.dispose([data.x, data.y]);
-    }
-  }, { dir: options.dir, force: options.force, architecture: 'smallCnn' });
-  const seconds = r.card.trainingSeconds ?? NaN;
-  return { family: fam, dataset, seed, model: r.model, cached: r.cached, seconds, name };
-}
-
-/**
- * Train (or load) every family for every seed on one data set; onModel reports progress.
- * First the models not yet cached are trained in parallel (trainMissing: the main thread and
- * `workers` worker threads, default 'auto'), then every model is loaded in order, exactly as
- * the sequential loop always did (it trains whatever is still missing).
- */
-export async function trainAll(
-  fams: Family[],
-  train: ImageSet,
-  options: Omit<TrainFamilyOptions, 'seed'> & { seeds: number[]; onModel?: (r: TrainedFamily) => void; workers?: number | 'auto' },
-): Promise<TrainedFamily[]> {
-  const { seeds, onModel, workers, ...rest } = options;
-  if (!rest.force) await trainMissing(fams, train, { ...rest, seeds, workers });
-  const out: TrainedFamily[] = [];
-  for (const seed of seeds) {
-    for (const f of fams) {
-      const r = await trainFamily(f, train, { ...rest, seed });
-      out.push(r);
-      onModel?.(r);
-    }
-  }
-  return out;
-}
-
-/** Arguments of trainFamilyTask (JSON). */
-export interface TrainFamilyTaskArgs {
-  family: Family;
-  cfg: P3Config;
-  dataset: ImageDataset | 'synth';
-  seed: number;
-  dir?: string;
-  /** fingerprint of the training set the caller holds (x, y): the task checks it rebuilt the same. */
-  data: string;
+  const { name, conf } = familyModel(fam, train, options);
+  const r = await getOrTrain(name, conf, () => trainFamilyModel(fam, train, options), { dir: options.dir, force: options.force, architecture: 'smallCnn' });
+  return trained(fam, options.dataset, options.seed, name, r);
 }
 
 const trainSets = new Map<string, { set: ImageSet; print: string }>();
 
-/** The training set of (cfg, dataset) as loadImageSets builds it, kept for the next task on this thread. */
+/** The training set of (cfg, dataset) as loadImageSets builds it, kept for the next model on this thread. */
 function trainSetFor(cfg: P3Config, dataset: ImageDataset | 'synth'): { set: ImageSet; print: string } {
   const key = JSON.stringify([cfg.scale, cfg.synth, cfg.images, dataset]);
   let e = trainSets.get(key);
@@ -141,54 +116,61 @@ function trainSetFor(cfg: P3Config, dataset: ImageDataset | 'synth'): { set: Ima
   return e;
 }
 
-/**
- * One model of trainMissing, run by engine.runTasks on any thread: rebuild the training set from
- * the configuration (deterministic), check it is the caller's, then trainFamily (getOrTrain: the
- * same training and save as the sequential path).
- */
-export async function trainFamilyTask(a: TrainFamilyTaskArgs): Promise<{ name: string; seconds: number; cached: boolean }> {
-  const { set, print } = trainSetFor(a.cfg, a.dataset);
-  if (print !== a.data) throw new Error(`the training set given to trainAll is not the one loadImageSets(cfg) builds for "${a.dataset}"`);
-  const r = await trainFamily(a.family, set, { cfg: a.cfg, dataset: a.dataset, seed: a.seed, dir: a.dir });
-  r.model.dispose();
-  return { name: r.name, seconds: r.seconds, cached: r.cached };
+/** Arguments of the P3 trainer (JSON): one model, and the training set to rebuild with its fingerprint. */
+interface FamilyArgs {
+  family: Family;
+  cfg: P3Config;
+  dataset: ImageDataset | 'synth';
+  seed: number;
+  /** fingerprint of the training set the caller holds (x, y): the trainer checks it rebuilt the same. */
+  data: string;
 }
 
+/** The P3 trainer of trainAll, on any thread: rebuild the training set from the configuration, check it, train. */
+const FAMILY_TRAINER = defineTrainer('moshe2024.family', __filename, (a: FamilyArgs) => {
+  const { set, print } = trainSetFor(a.cfg, a.dataset);
+  if (print !== a.data) throw new Error(`the training set given to trainAll is not the one loadImageSets(cfg) builds for "${a.dataset}"`);
+  return trainFamilyModel(a.family, set, { cfg: a.cfg, dataset: a.dataset, seed: a.seed });
+});
+
 /**
- * Train, in parallel, the models of fams x seeds that are not cached yet (engine.runTasks with
- * trainFamilyTask; one line per finished model). Nothing to do with fewer than two missing models
- * or no workers. If parallel training fails, the failure is reported through console.warn and the
- * caller's sequential loop trains what is still missing (and reports a real error itself).
- * Returns the names trained here.
+ * Train (or load) every family for every seed on one data set (seed-major order); onModel reports
+ * each model as it is loaded. The missing models train in parallel (models.getOrTrainMany: the
+ * main thread and `workers` worker threads, default 'auto'). A training set that is not the one
+ * loadImageSets(cfg) builds cannot be rebuilt in a worker: it is trained in sequence (with a
+ * warning), as with `force`.
  */
-export async function trainMissing(
+export async function trainAll(
   fams: Family[],
   train: ImageSet,
-  options: Omit<TrainFamilyOptions, 'seed' | 'force'> & { seeds: number[]; workers?: number | 'auto' },
-): Promise<string[]> {
-  const { seeds, workers = 'auto', cfg, dataset, dir } = options;
-  const missing: { fam: Family; seed: number; name: string }[] = [];
-  for (const seed of seeds) {
-    for (const fam of fams) {
-      const { name, conf } = familyModel(fam, train, { cfg, dataset, seed });
-      if (!isCached(name, conf, { dir })) missing.push({ fam, seed, name });
-    }
-  }
-  if (missing.length < 2 || workerCount(workers) === 0) return [];
+  options: Omit<TrainFamilyOptions, 'seed'> & { seeds: number[]; onModel?: (r: TrainedFamily) => void; workers?: number | 'auto' },
+): Promise<TrainedFamily[]> {
+  checkOptions('trainAll', options, ['cfg', 'dataset', 'seeds', 'dir', 'force', 'onModel', 'workers']);
+  const { seeds, onModel, workers, ...rest } = options;
+  const grid = seeds.flatMap((seed) => fams.map((fam) => ({ fam, seed })));
   const data = fingerprint([train.x, train.y]);
-  const tasks = missing.map((m) => ({
-    module: __filename,
-    fn: 'trainFamilyTask',
-    args: { family: m.fam, cfg, dataset, seed: m.seed, dir, data } satisfies TrainFamilyTaskArgs,
-    label: m.name,
-  }));
   try {
-    await runTasks(tasks, {
-      workers,
-      onDone: (d) => console.log(`trained ${d.label} in ${(d.result as { seconds: number }).seconds.toFixed(1)} s on the ${d.thread} thread (${d.done}/${d.total})`),
+    const configured = !rest.force && trainSetFor(rest.cfg, rest.dataset).print === data;
+    if (!configured) {
+      if (!rest.force) console.warn(`trainAll: the training set is not the one loadImageSets(cfg) builds for "${rest.dataset}"; training in sequence on the given set (a worker could not rebuild it).`);
+      const out: TrainedFamily[] = [];
+      for (const { fam, seed } of grid) {
+        out.push(await trainFamily(fam, train, { ...rest, seed }));
+        onModel?.(out[out.length - 1]);
+      }
+      return out;
+    }
+    const specs = grid.map(({ fam, seed }) => {
+      const { name, conf } = familyModel(fam, train, { ...rest, seed });
+      return { name, config: conf, architecture: 'smallCnn', trainer: FAMILY_TRAINER, args: { family: fam, cfg: rest.cfg, dataset: rest.dataset, seed, data } };
     });
-  } catch (e) {
-    console.warn(`trainAll: parallel training stopped (${(e as Error).message}); training the rest in sequence.`);
+    const rs = await getOrTrainMany(specs, {
+      workers,
+      dir: rest.dir,
+      onModel: (r) => onModel?.(trained(grid[r.index].fam, rest.dataset, grid[r.index].seed, r.name, r)),
+    });
+    return rs.map((r, i) => trained(grid[i].fam, rest.dataset, grid[i].seed, r.name, r));
+  } finally {
+    trainSets.clear();
   }
-  return missing.map((m) => m.name);
 }

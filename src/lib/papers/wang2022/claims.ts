@@ -18,10 +18,9 @@
  *   report.showClaims(claims(evidence, { nBoot: 2000, seed: 0, minN: 30 }));
  */
 import { checkOptions } from '../../engine';
-import { spearman, verdictFromInterval } from '../../stats';
+import { pairedDifference, spearman, verdictFromInterval } from '../../stats';
 import type { Claim } from '../../stats';
 import { PAPER } from './config';
-import { pairedDifference } from './pairedDifference';
 
 export interface P4Evidence {
   /** Ladder order, standard model first; passed = the masking checks. */

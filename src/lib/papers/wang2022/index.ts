@@ -44,8 +44,6 @@ export type { CifarStep } from './cifarComparison';
 export { mapPanels } from './mapPanels';
 export type { MapPanel, MapPanelsOptions } from './mapPanels';
 export { distanceFigure, alignmentFigure, localisationFigure, mapsFigure } from './figures';
-export { pairedDifference } from './pairedDifference';
-export type { PairedDifference } from './pairedDifference';
 export { claims } from './claims';
 export type { P4Evidence, ClaimsOptions } from './claims';
 export { conclusionText } from './conclusionText';
