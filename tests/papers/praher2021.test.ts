@@ -218,6 +218,7 @@ test('config: every scale is complete; paper scale reads the corpus with the pap
     assert.equal(c.threshold, 0.51);
     assert.ok(c.lime.nSamples > 20 && c.detector.perSong > 0 && c.masked.ks.length === 3);
   }
+  assert.ok(P2.config('demo').lime.nSamples >= 2048, 'LIME at demo: at least 2048 samples');
   const p = P2.config('paper');
   assert.equal(p.source, 'corpus');
   assert.equal(p.lime.nSamples, P2.PAPER.lime.nSamples);
@@ -250,4 +251,56 @@ test('tables and verdicts follow the numbers: energy >= LIME holds, a high top-3
   assert.equal(by('planted'), 'not tested');
   assert.equal(by('Fidelity'), 'held');
   assert.equal(by('detector works'), 'held');
+});
+
+test('logMelEnergy ranks segments by the perturbation\'s energy in log-mel (the authors\' delta_to_binary_mask on dL), not in linear magnitude', async () => {
+  // clean magnitude 1 everywhere, 100 in segment 5; perturbation +50 in segment 5 (loud: dL = ln 1.5),
+  // +1 in segment 9 (quiet: dL = ln 2), +0.2 in segment 14 (dL = ln 1.2)
+  const m = new Float32Array(115 * 80).fill(1), dm = new Float32Array(115 * 80);
+  P2.GRID.forEach((g, j) => {
+    if (g === 5) { m[j] = 100; dm[j] = 50; }
+    if (g === 9) dm[j] = 1;
+    if (g === 14) dm[j] = 0.2;
+  });
+  const M = tf.tensor3d(m, [1, 115, 80]), dM = tf.tensor3d(dm, [1, 115, 80]);
+  const e = (await noLeak(() => P2.logMelEnergy(M, dM)))[0];
+  assertClose([e[5], e[9], e[14]], [460 * Math.log(1.5) ** 2, 460 * Math.log(2) ** 2, 460 * Math.log(1.2) ** 2], 1e-3, 'segment energies');
+  const ranked = e.map((v, s) => [v, s]).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([, s]) => s);
+  assert.deepEqual(ranked, [9, 5, 14]); // in linear magnitude the loud segment 5 would come first
+  e.forEach((v, s) => { if (![5, 9, 14].includes(s)) assert.ok(Math.abs(v) < 1e-9); });
+  const { l, dl } = P2.logMelPair(M, dM);
+  assertClose(Array.from(l.dataSync()).slice(0, 3), [0, 0, 0], 1e-7);
+  tf.dispose([l, dl]);
+  assert.throws(() => P2.logMelPair(M, tf.zeros([1, 115, 79])), /same \[N, 115, 80\]/);
+  tf.dispose([M, dM]);
+});
+
+test("LIME's off value: audioLIME 'mean' is the mean of the un-normalised log-mel excerpt, standardised per band; 'standardised mean' is ours before", async () => {
+  const mean = Float32Array.from({ length: 80 }, (_, b) => -3 + 0.05 * b), std = Float32Array.from({ length: 80 }, (_, b) => 1 + 0.01 * b);
+  const stK = { perBand: true, mean, std };
+  const model = singingVoiceCnn({ width: 0.0625, seed: 1, dropout: 0 });
+  const d = P2.detectorDomains(model, stK);
+  // a known excerpt: L[t, b] = 0.01 t + 0.1 b, mean(L) = 0.01 * 57 + 0.1 * 39.5 = 4.52
+  const L = tf.tensor3d(Float32Array.from({ length: 115 * 80 }, (_, j) => 0.01 * Math.floor(j / 80) + 0.1 * (j % 80)), [1, 115, 80]);
+  const z = d.zOfLogMel(L);
+  await noLeak(() => {
+    const back = d.logMelOfZ(z);
+    assertClose(back.dataSync(), L.dataSync(), 1e-4, 'L -> Z -> L');
+    back.dispose();
+    const off = P2.limeOffValue(d, z);
+    assert.deepEqual(off.shape, [1, 115, 80, 1]);
+    const v = off.dataSync();
+    const want = Array.from({ length: 80 }, (_, b) => (4.52 - mean[b]) / std[b]);
+    assertClose(Array.from({ length: 80 }, (_, b) => v[b]), want, 1e-4, 'off per band, frame 0');
+    assertClose(Array.from({ length: 80 }, (_, b) => v[100 * 80 + b]), want, 1e-4, 'off per band, frame 100');
+    off.dispose();
+    const ours = P2.limeOffValue(d, z, 'standardised mean');
+    const zm = tf.tidy(() => z.mean().dataSync()[0]);
+    assertClose(Array.from(ours.dataSync()).slice(0, 5), [zm, zm, zm, zm, zm], 1e-5, 'scalar mean of Z');
+    ours.dispose();
+  });
+  assert.throws(() => P2.limeOffValue(d, z, 'zero' as never), /off must be one of 'audioLIME mean', 'standardised mean'/);
+  tf.dispose([L, z]);
+  d.dispose();
+  model.dispose();
 });

@@ -8,7 +8,7 @@
  * Paper: the Jamendo singing-voice corpus from ROBUSTLENS_P2_DATA (see loadSvdCorpus).
  *
  * @example
- *   const cfg = praher2021.config('demo'); cfg.lime.nSamples // 512
+ *   const cfg = praher2021.config('demo'); cfg.lime.nSamples // 2048
  */
 import { byScale, scale as currentScale } from '../scale';
 import type { Scale } from '../scale';
@@ -50,6 +50,7 @@ export interface P2Config {
   };
   detector: { width: number; perSong: number; epochs: number; batchSize: number; lr: number; dropout: number; testPerSong: number };
   attack: { perDirection: number; perSong: number; candidatesPerSong: number; steps: number; lr: number; clip: number; c: number; batchSize: number };
+  /** LIME samples per explanation (paper 8192; demo 2048) and rows per forward pass. */
   lime: { nSamples: number; batchSize: number };
   /** Planted truth: masked spectrogram attacks on k random segments. */
   masked: { ks: number[]; perK: number; maxAttacked: number; steps: number; lr: number };
@@ -79,7 +80,8 @@ export function config(s: Scale = currentScale()): P2Config {
         data: { ...COMMON.data, trainSongs: 3, synth: { n: 8, seconds: 4 } },
         detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600 },
         attack: { perDirection: 6, perSong: 6, candidatesPerSong: 80, steps: 200, lr: 3e-4, clip: 0.01, c: 2, batchSize: 6 },
-        lime: { nSamples: 512, batchSize: 256 },
+        // LIME: 2048 samples at demo (the paper 8192; the floor for demo is 2048)
+        lime: { nSamples: 2048, batchSize: 256 },
         masked: { ks: [1, 3, 5], perK: 4, maxAttacked: 8, steps: 100, lr: 3e-3 },
         ig: { steps: 32 },
         horses: { excerpts: 3, level: 3 },

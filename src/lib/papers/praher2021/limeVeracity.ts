@@ -48,7 +48,51 @@ export interface LimeSet {
   prediction: number[];
 }
 
+/**
+ * LIME's "off" value for a segment: 'audioLIME mean' (the authors': the mean of the un-normalised
+ * log-mel excerpt, standardised per band) or 'standardised mean' (ours before: the scalar mean of
+ * the standardised excerpt Z).
+ */
+export type LimeOff = 'audioLIME mean' | 'standardised mean';
+export const LIME_OFFS: LimeOff[] = ['audioLIME mean', 'standardised mean'];
+
+/** The off input [N, 115, 80, 1] (in Z) for standardised excerpts z [N, 115, 80, 1]. */
+export function limeOffValue(d: DetectorDomains, z: tf.Tensor, off: LimeOff = 'audioLIME mean'): tf.Tensor {
+  if (!LIME_OFFS.includes(off)) throw new Error(`limeOffValue: off must be one of ${LIME_OFFS.map((o) => `'${o}'`).join(', ')}, got ${String(off)}.`);
+  return tf.tidy(() => {
+    if (off === 'standardised mean') return tf.broadcastTo(z.mean([1, 2, 3], true), z.shape);
+    const l = d.logMelOfZ(z);
+    const m = tf.broadcastTo(l.mean([1, 2], true), l.shape);
+    return d.zOfLogMel(m);
+  });
+}
+
+/** Clean log-mel L = ln(max(1e-7, M)) and the perturbation dL = ln(max(1e-7, M + dM)) - L, both [N, 115, 80]. */
+export function logMelPair(magClean: tf.Tensor, deltaMag: tf.Tensor): { l: tf.Tensor3D; dl: tf.Tensor3D } {
+  if (magClean.rank !== 3 || deltaMag.rank !== 3 || magClean.shape.join() !== deltaMag.shape.join()) {
+    throw new Error(`logMelPair: magnitudes and their perturbation must be the same [N, 115, 80], got [${magClean.shape}] and [${deltaMag.shape}].`);
+  }
+  return tf.tidy(() => {
+    const l = tf.log(tf.maximum(magClean, 1e-7)) as tf.Tensor3D;
+    const dl = tf.sub(tf.log(tf.maximum(tf.add(magClean, deltaMag), 1e-7)), l) as tf.Tensor3D;
+    return { l, dl };
+  });
+}
+
+/** The energy baseline's ranking quantity: sum of dL^2 per segment, [N][20] (authors: delta_to_binary_mask on delta). */
+export function logMelEnergy(magClean: tf.Tensor, deltaMag: tf.Tensor): number[][] {
+  const { l, dl } = logMelPair(magClean, deltaMag);
+  const seg = gridTensor();
+  try {
+    return segmentEnergy(dl, seg, { nSegments: N_SEGMENTS });
+  } finally {
+    tf.dispose([l, dl, seg]);
+  }
+}
+
 export interface LimeRunOptions {
+  /** Value of a switched-off segment (default 'audioLIME mean', the authors'). */
+  off?: LimeOff;
   nSamples?: number;
   seed?: number;
   batchSize?: number;
@@ -58,11 +102,17 @@ export interface LimeRunOptions {
 
 /** Explain a batch of standardised excerpts z [N, 115, 80, 1] with LIME; sign +1 explains P(sing), -1 P(no sing). */
 export async function limeExplain(d: DetectorDomains, z: tf.Tensor, signs: number[], options: LimeRunOptions = {}): Promise<LimeSet> {
-  checkOptions('limeExplain', options, ['nSamples', 'seed', 'batchSize', 'kernelWidth', 'alpha']);
+  checkOptions('limeExplain', options, ['off', 'nSamples', 'seed', 'batchSize', 'kernelWidth', 'alpha']);
   if (signs.length !== z.shape[0]) throw new Error(`limeExplain: ${signs.length} signs for ${z.shape[0]} excerpts.`);
   if (z.shape[0] === 0) return { weights: [], fidelity: [], prediction: [] };
-  const { nSamples = 8192, seed = 0, batchSize = 256, kernelWidth = 0.25, alpha = 1 } = options;
-  const r = await lime(d.prob, z, { target: 0, segments: GRID, off: 'mean', nSamples, seed, batchSize, kernelWidth, alpha });
+  const { off = 'audioLIME mean', nSamples = 8192, seed = 0, batchSize = 256, kernelWidth = 0.25, alpha = 1 } = options;
+  const offZ = limeOffValue(d, z, off);
+  let r: Awaited<ReturnType<typeof lime>>;
+  try {
+    r = await lime(d.prob, z, { target: 0, segments: GRID, off: offZ, nSamples, seed, batchSize, kernelWidth, alpha });
+  } finally {
+    offZ.dispose();
+  }
   r.map.dispose();
   return { weights: r.weights.map((w, i) => w.map((v) => v * signs[i])), fidelity: r.fidelity, prediction: r.prediction };
 }
@@ -85,7 +135,7 @@ export interface VeracityResult {
   /** Table 2: keeping LIME's positively weighted segments / as many highest-energy segments. */
   positive: number;
   energyPositive: number;
-  /** Energy-based top-3 (for comparison with Table 1). */
+  /** Energy-based top-3 (for comparison with Table 1; segments ranked by sum dL^2 in log-mel). */
   energyTop3: number;
   /** Mean number of positively weighted segments. */
   meanPositive: number;
@@ -103,8 +153,9 @@ export async function veracity(d: DetectorDomains, adv: Adversaries, ex: LimeSet
   const threshold = options.threshold ?? 0.51;
   const ks = options.ks ?? Array.from({ length: N_SEGMENTS }, (_, i) => i + 1);
   const seg = gridTensor();
-  const model = d.logitOfMag;
-  const { magClean: x, deltaMag: delta } = adv;
+  // the authors' domain: un-normalised log-mel L, perturbation dL (see the header)
+  const model = d.logitOfLogMel;
+  const { l: x, dl: delta } = logMelPair(adv.magClean, adv.deltaMag);
   try {
     const t3 = await limeFlipRate(model, x, delta, seg, ex.weights, { k: 3, threshold });
     const pos = await limeFlipRate(model, x, delta, seg, ex.weights, { k: 'positive', threshold });
@@ -126,7 +177,7 @@ export async function veracity(d: DetectorDomains, adv: Adversaries, ex: LimeSet
       curve,
     };
   } finally {
-    seg.dispose();
+    tf.dispose([seg, x, delta]);
   }
 }
 

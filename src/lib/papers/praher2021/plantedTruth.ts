@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkOptions, Rng, seedFor } from '../../engine';
 import { integratedGradients } from '../../explain/integratedGradients';
 import { DetectorDomains } from './detector';
-import { GRID, N_SEGMENTS } from './limeVeracity';
+import { GRID, limeOffValue, N_SEGMENTS } from './limeVeracity';
 
 /** k random segments per example (seeded) and the matching [115 x 80] 0/1 masks. */
 export function segmentMasks(n: number, k: number, seed: number): { segments: number[][]; masks: Float32Array[] } {
@@ -45,15 +45,15 @@ export function poolSegments(map: tf.Tensor): number[][] {
 }
 
 /**
- * Integrated Gradients of P(sing) on standardised excerpts z, from the excerpt's mean (LIME's
- * "off" value) to z, pooled per segment and multiplied by `signs` (+1: towards sing, -1: towards
+ * Integrated Gradients of P(sing) on standardised excerpts z, from LIME's "off" value (audioLIME's
+ * 'mean': the mean of the un-normalised log-mel excerpt, standardised per band) to z, pooled per segment and multiplied by `signs` (+1: towards sing, -1: towards
  * no sing).
  */
 export async function pooledIntegratedGradients(d: DetectorDomains, z: tf.Tensor, signs: number[], options: { steps?: number; batchSize?: number } = {}): Promise<number[][]> {
   checkOptions('pooledIntegratedGradients', options, ['steps', 'batchSize']);
   if (signs.length !== z.shape[0]) throw new Error(`pooledIntegratedGradients: ${signs.length} signs for ${z.shape[0]} excerpts.`);
   if (z.shape[0] === 0) return [];
-  const baseline = tf.tidy(() => tf.broadcastTo(z.mean([1, 2, 3], true), z.shape));
+  const baseline = limeOffValue(d, z, 'audioLIME mean');
   try {
     const r = await integratedGradients(d.prob, z, { target: 0, baseline, steps: options.steps ?? 32, rule: 'trapezoid', batchSize: options.batchSize ?? 32 });
     const pooled = poolSegments(r.map);
