@@ -2,7 +2,7 @@
  * The kernels robustlens used before the bench's speed-ups, kept so `npm run bench` can measure
  * before/after in the same command: tfjs' stock wasm Conv2DBackpropInput (captured before
  * engine.ready() replaces it), tfjs' stock wasm BatchMatMul / _FusedMatMul (slow loops for
- * transposed operands) and Minimum / Maximum, and the original JS first-maximum MaxPool gradient
+ * transposed operands), Minimum / Maximum and GatherV2, and the original JS first-maximum MaxPool gradient
  * (a copy of the first version of src/lib/engine/kernels/maxPoolGradient.ts, reading/writing
  * through copies), and no C kernels (csrc/).
  */
@@ -14,7 +14,7 @@ import { setNativeKernels } from '../src/lib/engine/kernels/wasmKernels';
 /** tfjs-backend-wasm's own Conv2DBackpropInput, captured at import (before engine.ready()). */
 const stockBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
 /** Other stock kernels robustlens replaces, captured at import. */
-const stockOthers = ['BatchMatMul', '_FusedMatMul', 'Minimum', 'Maximum'].map((name) => tf.getKernel(name, 'wasm'));
+const stockOthers = ['BatchMatMul', '_FusedMatMul', 'Minimum', 'Maximum', 'GatherV2'].map((name) => tf.getKernel(name, 'wasm'));
 
 interface AnyBackend {
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;

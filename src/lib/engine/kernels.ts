@@ -11,7 +11,9 @@
  * BatchMatMul / _FusedMatMul with transposed operands (transposed explicitly, then XNNPACK;
  * kernels/matMulTransposed.ts), float32 Sign without tfjs-wasm's dead zone |x| <= 1.19e-7
  * (kernels/sign.ts: +-1 for any nonzero x, as on cpu and in PyTorch) and float32 Log1p accurate
- * near 0 (kernels/log1p.ts), float32 ClipByValue that keeps NaN (kernels/clipByValue.ts), then
+ * near 0 (kernels/log1p.ts), float32 ClipByValue that keeps NaN (kernels/clipByValue.ts), Sum / Mean
+ * over leading axes, Multiply / Add / Sub with a per-channel vector and a one-pass Relu gradient
+ * (kernels/elementwise.ts, C), GatherV2 along axis 0 as block copies (kernels/gather.ts), then
  * registerGradientFixes().
  *
  * @example
@@ -35,6 +37,8 @@ import { signWasmConfig, captureStockSign } from './kernels/sign';
 import { log1pWasmConfig, captureStockLog1p } from './kernels/log1p';
 import { clipByValueWasmConfig, captureStockClipByValue } from './kernels/clipByValue';
 import { conv2DWasmConfig, captureStockConv2D } from './kernels/conv2D';
+import { gatherWasmConfig, captureStockGather } from './kernels/gather';
+import { ELEMENTWISE_REPLACEMENTS, captureStockElementwise, reluGradWasmConfig, reluGradient, reluGradGradient } from './kernels/elementwise';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -43,6 +47,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
   einsumConfig,
+  reluGradWasmConfig,
 ];
 
 let registered = false;
@@ -58,6 +63,8 @@ export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   log1pWasmConfig,
   clipByValueWasmConfig,
   conv2DWasmConfig,
+  ...ELEMENTWISE_REPLACEMENTS,
+  gatherWasmConfig,
 ];
 
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
@@ -74,6 +81,8 @@ export function registerWasmKernels(): void {
   captureStockLog1p();
   captureStockClipByValue();
   captureStockConv2D();
+  captureStockElementwise();
+  captureStockGather();
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;
@@ -114,4 +123,4 @@ export function registerGradientFixes(): string[] {
 }
 
 /** The corrected gradient configs (registered for every backend: gradients are per kernel name). */
-export const GRADIENT_FIXES: readonly tf.GradConfig[] = [avgPoolGradient, maxPoolGradient, resizeNearestNeighborGradient, batchNormGradient];
+export const GRADIENT_FIXES: readonly tf.GradConfig[] = [avgPoolGradient, maxPoolGradient, resizeNearestNeighborGradient, batchNormGradient, reluGradient, reluGradGradient];
