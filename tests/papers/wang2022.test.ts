@@ -451,3 +451,34 @@ test('maskingChecks: a sound linear ladder passes; a rounded (gradient-masked) r
   await assert.rejects(P4.maskingChecks([bad.rows[1] as never], { x: xs, y, searches: [], cleanAcc: [], classes: 2, masking, budgets: [0.3] }), /first rung must be the standard model/);
   xs.dispose();
 });
+
+test('attributionAgreement: cos(SM, BSM) and cos(IG, BIG) per image; not-found images and zero maps are NaN and counted; the claim row uses it', () => {
+  // two images of two pixels: image 0 SM = BSM (cos 1), IG orthogonal to BIG (cos 0); image 1 has no boundary point
+  const f = (v: number[]) => Float32Array.from(v);
+  const maps = { standard: { saliency: f([1, 2, 3, 4]), bsm: f([2, 4, 0, 1]), ig: f([1, 0, 1, 1]), big: f([0, 5, 1, 1]) } };
+  const g = P4.attributionAgreement(maps, [{ name: 'standard', eps: 0 }], [[true, false]], { nBoot: 50, seed: 0 });
+  assertClose(g.smBsm.standard[0], 1, 1e-6);
+  assertClose(g.igBig.standard[0], 0, 1e-6);
+  assert.ok(Number.isNaN(g.smBsm.standard[1]) && Number.isNaN(g.igBig.standard[1]));
+  assert.equal(g.rows[0].n, 1);
+  assert.equal(g.rows[0].undefinedImages, 1);
+  assert.ok(Number.isNaN(P4.rowCosines(f([0, 0, 1, 0]), f([1, 1, 1, 0]), 2)[0]), 'zero map: undefined');
+  assertClose(P4.rowCosines(f([1, 0]), f([-1, 0]), 1)[0], -1, 1e-6);
+  assert.throws(() => P4.rowCosines(f([1, 2, 3]), f([1, 2, 3]), 2), /equal rows/);
+  assert.throws(() => P4.attributionAgreement({ standard: { saliency: f([1]) } }, [{ name: 'standard', eps: 0 }], [[true]], { nBoot: 10, seed: 0 }), /needs the saliency, bsm, ig and big maps/);
+  // claims: with agreement evidence one more row, robust - standard, failed rungs left out
+  const n = 40;
+  const r = new Rng(3);
+  const base = Array.from(r.uniforms(n, 0.2, 0.4));
+  const up = base.map((v) => v + 0.2 + 0.01 * r.normal());
+  const rungs = [{ name: 'standard', eps: 0, passed: true, failures: [] }, { name: 'L2 eps 0.5', eps: 0.5, passed: true, failures: [] }, { name: 'L2 eps 1', eps: 1, passed: false, failures: ['x'] }];
+  const ev: P4.P4Evidence = { rungs, distance: { standard: base, 'L2 eps 0.5': up }, alignment: { standard: base, 'L2 eps 0.5': up },
+    energy: { standard: { saliency: base, bsm: base }, 'L2 eps 0.5': { saliency: up } }, baselineEnergy: {},
+    agreement: { standard: base, 'L2 eps 0.5': up, 'L2 eps 1': base.map(() => -1) } };
+  const rows = P4.claims(ev, { nBoot: 200, minN: 10 });
+  const row = rows.find((q) => q.criterion.includes('cos(SM, BSM)'))!;
+  assert.ok(row && row.claim.includes('L2 eps 0.5 vs standard'));
+  assert.equal(row.verdict, 'holds');
+  assert.ok(row.excluded!.some((e) => e.startsWith('L2 eps 1: failed the masking checks')));
+  assert.equal(P4.claims({ ...ev, agreement: undefined }, { nBoot: 200, minN: 10 }).length, rows.length - 1);
+});

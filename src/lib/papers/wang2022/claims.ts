@@ -7,6 +7,7 @@
  *
  *   distance        d(x, x') most robust passing rung - standard   (closest success, the authors' distance)
  *   alignment       cos(grad at x, boundary normal at x'')  robust - standard
+ *   agreement       cos(SM, BSM) per image                  robust - standard   (when given; attributionAgreement)
  *   robustLocalise  saliency energy in the box              robust - standard
  *   boundaryHelps   standard model: BSM - saliency (and BSG - SmoothGrad when computed)
  *   bigVsIg         standard model: BIG - IG(b) for each fixed baseline b, Bonferroni-adjusted level
@@ -29,6 +30,8 @@ export interface P4Evidence {
   distance: Record<string, number[]>;
   /** Per rung: cos(grad at x, boundary normal) per image (NaN where undefined). */
   alignment: Record<string, number[]>;
+  /** Per rung: cos(saliency, BSM) per image (NaN where undefined); optional second form of the alignment claim. */
+  agreement?: Record<string, number[]>;
   /** Per rung, per method: energy in the box per image. */
   energy: Record<string, Record<string, number[]>>;
   /** Standard model: energy in the box per image for 'big' and each IG baseline ('ig:black', ...). */
@@ -81,6 +84,10 @@ export function claims(ev: P4Evidence, options: ClaimsOptions = {}): Claim[] {
   const robName = rob?.name ?? 'robust';
   out.push(compare(`${PAPER.claims.distance} (${robName} vs ${std.name})`, `d(x, x')[${robName}] - d(x, x')[${std.name}]`, pick(ev.distance, rob?.name), pick(ev.distance, std.name), level, (n) => ev.distance[n]));
   out.push(compare(`${PAPER.claims.alignment} (${robName} vs ${std.name})`, `cos(grad, normal)[${robName}] - [${std.name}]`, pick(ev.alignment, rob?.name), pick(ev.alignment, std.name), level, (n) => ev.alignment[n]));
+  if (ev.agreement) {
+    const ag = ev.agreement;
+    out.push(compare(`${PAPER.claims.agreement} (${robName} vs ${std.name})`, `cos(SM, BSM)[${robName}] - [${std.name}]`, pick(ag, rob?.name), pick(ag, std.name), level, (n) => ag[n] ?? []));
+  }
   out.push(compare(`${PAPER.claims.robustLocalise} (${robName} vs ${std.name})`, `saliency energy in box [${robName}] - [${std.name}]`, en(rob?.name, 'saliency'), en(std.name, 'saliency'), level, (n) => ev.energy[n]?.saliency ?? []));
   const bh = (m: string, base: string) => compare(`${PAPER.claims.boundaryHelps} (${m.toUpperCase()} vs ${base})`, `energy in box ${m.toUpperCase()} - ${base}, ${std.name}`, en(std.name, m), en(std.name, base));
   out.push(bh('bsm', 'saliency'));

@@ -1,7 +1,7 @@
 /**
  * The evidence the P4 claims are checked on, gathered from the notebook's steps: per rung whether
  * it passed the masking checks (and why not), the authors' boundary distance (NaN where no
- * boundary was found), the alignment cosines, the localisation energies, and the standard model's
+ * boundary was found), the alignment cosines (and, when given, cos(SM, BSM) per image), the localisation energies, and the standard model's
  * BIG-vs-IG energies.
  *
  * @example
@@ -16,6 +16,7 @@ export function collectEvidence(
   align: { cosine: Record<string, number[]> },
   attr: { energy: Record<string, Record<string, number[]>> },
   bas: { energy: Record<string, Record<string, number[]>> },
+  agree?: { smBsm: Record<string, number[]> },
 ): P4Evidence {
   if (masking.passed.length !== ladder.length || bnd.searches.length !== ladder.length) {
     throw new Error(`collectEvidence: ${ladder.length} rungs but ${masking.passed.length} masking results and ${bnd.searches.length} searches.`);
@@ -28,5 +29,6 @@ export function collectEvidence(
     alignment: align.cosine,
     energy: attr.energy,
     baselineEnergy: bas.energy[std],
+    ...(agree ? { agreement: agree.smBsm } : {}),
   };
 }

@@ -97,6 +97,7 @@ export const PAPER = {
   claims: {
     distance: 'Adversarially trained models have their decision boundaries farther from the inputs (larger minimal L2 distance).',
     alignment: 'The more robust the model, the better its input gradient aligns with the normal of the nearest decision boundary (higher cosine).',
+    agreement: 'If robust gradients align with boundary normals, a robust model\'s saliency map agrees better with its boundary counterpart BSM (higher cos(SM, BSM); our second form of the alignment claim).',
     robustLocalise: 'Gradient attributions (saliency) of robust models localise the object better than those of the standard model.',
     boundaryHelps: 'On the standard model, boundary attributions (BSM, BIG) localise better than their plain counterparts (saliency, IG).',
     bigVsIg: 'BIG, whose baseline is the nearest boundary point, localises better than IG with the usual fixed baselines.',

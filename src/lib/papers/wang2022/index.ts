@@ -48,3 +48,5 @@ export { claims } from './claims';
 export type { P4Evidence, ClaimsOptions } from './claims';
 export { conclusionText } from './conclusionText';
 export { collectEvidence } from './collectEvidence';
+export { attributionAgreement, rowCosines } from './attributionAgreement';
+export type { AttributionAgreement } from './attributionAgreement';
