@@ -304,3 +304,72 @@ test("LIME's off value: audioLIME 'mean' is the mean of the un-normalised log-me
   d.dispose();
   model.dispose();
 });
+
+test("attackSong (the authors' whole-song attack) flips every decided frame of the span, stays within the clip, and pickAdversaries draws seeded excerpts of one direction from it", async () => {
+  const model = singingVoiceCnn({ width: 0.0625, seed: 1, dropout: 0 });
+  const d = P2.detectorDomains(model, st);
+  const T = songs[0].logMel.shape[0];
+  P2.disposeSongAttack(await P2.attackSong(d, songs, 0, { domain: 'spec', start: 2, frames: 130, steps: 1 })); // warm-up: lazily built kernels
+  const n0 = tf.memory().numTensors;
+  const r = await P2.attackSong(d, songs, 0, { domain: 'spec', start: 2, frames: 130, steps: 300, lr: 0.01, clip: 1 });
+  assert.equal(tf.memory().numTensors, n0 + 4, 'only x, delta, magClean and magAdv are new');
+  assert.equal(r.centres.length, 130 - 115 + 1);
+  assert.deepEqual([r.centres[0], r.centres.at(-1)], [2 + 57, 2 + 129 - 57]);
+  assert.ok(r.converged, `converged (${r.flippedShare} flipped after ${r.iterations} steps)`);
+  r.pClean.forEach((p, i) => assert.notEqual(p >= 0.51, r.pAdv[i] >= 0.51, `frame ${r.centres[i]} flipped`));
+  const dv = r.delta.dataSync(), xv = r.x.dataSync();
+  dv.forEach((v, j) => assert.ok(Math.abs(v) <= 1 + 1e-6 && xv[j] + v >= -1e-6));
+  assert.ok(r.iterations >= 1 && r.iterations <= 300);
+  // pick: clean decision = source, attacked = target; magnitudes are the song's excerpt magnitudes
+  for (const dir of P2.DIRECTIONS) {
+    const a = P2.pickAdversaries([r], { direction: dir, perSong: 3, seed: 5 });
+    const b = P2.pickAdversaries([r], { direction: dir, perSong: 3, seed: 5 });
+    assert.deepEqual(a.refs, b.refs, 'seeded');
+    const src = dir === 'no sing->sing' ? 0 : 1;
+    const avail = r.pClean.filter((p, i) => (p >= 0.51 ? 1 : 0) === src && (r.pAdv[i] >= 0.51 ? 1 : 0) !== src).length;
+    assert.equal(a.refs.length, Math.min(3, avail));
+    assert.equal(a.succeeded, avail);
+    a.refs.forEach((ref, i) => {
+      assert.equal(a.pClean[i] >= 0.51 ? 1 : 0, src);
+      assert.equal(a.pAdv[i] >= 0.51 ? 1 : 0, 1 - src);
+      assert.equal(a.iterations[i], r.iterations);
+    });
+    if (a.refs.length) {
+      const m = P2.excerptMagnitudes(songs, a.refs);
+      assertClose(a.magClean.dataSync(), m.dataSync(), 1e-4, 'picked clean magnitudes');
+      const p = tf.tidy(() => tf.sigmoid(d.logitOfMag(tf.add(a.magClean, a.deltaMag))).dataSync());
+      assertClose(Array.from(p), a.pAdv, 1e-4, 'picked adversaries predict as recorded');
+      m.dispose();
+    }
+    P2.disposeAdversaries(a);
+    P2.disposeAdversaries(b);
+  }
+  P2.disposeSongAttack(r);
+  // waveform: a few steps stay within the clip; the span's audio is the song's
+  const w = await P2.attackSong(d, songs, 0, { domain: 'wave', start: 0, frames: 120, steps: 3 });
+  assert.equal(w.x.shape[0], 119 * 315 + 1024);
+  assertClose(Array.from(w.x.dataSync()).slice(0, 50), Array.from(songs[0].signal.subarray(0, 50)), 0);
+  assert.ok(Array.from(w.delta.dataSync()).every((v) => Math.abs(v) <= 0.01 + 1e-7));
+  assert.ok(w.iterations <= 3);
+  P2.disposeSongAttack(w);
+  await assert.rejects(() => P2.attackSong(d, songs, 0, { domain: 'spec', start: T - 100 }), /must lie in the song's/);
+  await assert.rejects(() => P2.attackSong(d, songs, 3, { domain: 'spec' }), /no song 3/);
+  d.dispose();
+  model.dispose();
+});
+
+test('chooseSpans: non-overlapping spans closest to half sung; the whole song when frames is null', () => {
+  const T = 1000;
+  const labels = new Uint8Array(T);
+  for (let t = 600; t < 700; t++) labels[t] = 1; // sung frames 600-699
+  const song = { name: 's', signal: new Float32Array(0), sampleRate: 22050, logMel: { data: new Float32Array(T * 80), shape: [T, 80] }, labels } as unknown as P2.SvdSong;
+  assert.deepEqual(P2.chooseSpans(song, { frames: null }), [{ start: 0, frames: T }]);
+  const [one] = P2.chooseSpans(song, { frames: 200 });
+  const decided = Array.from({ length: 86 }, (_, i) => labels[one.start + 57 + i]);
+  const share = decided.reduce((a, b) => a + b, 0) / 86;
+  assert.ok(Math.abs(share - 0.5) < 0.07, `span at ${one.start} is ${share} sung`);
+  const two = P2.chooseSpans(song, { frames: 200, n: 2 });
+  assert.equal(two.length, 2);
+  assert.ok(two[0].start + 200 <= two[1].start);
+  assert.throws(() => P2.chooseSpans(song, { frames: 100 }), /frames must be an integer >= 115/);
+});
