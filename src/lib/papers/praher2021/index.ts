@@ -26,8 +26,8 @@ export type { LimeSet, LimeOff, LimeRunOptions, VeracityResult } from './limeVer
 export { segmentMasks, poolSegments, pooledIntegratedGradients } from './plantedTruth';
 export { drawShape, shapeMask, SHAPES } from './drawShape';
 export type { DrawOptions, ShapeKind } from './drawShape';
-export { table1, table2, curveRows, pooledCurve, verdicts } from './summaries';
-export type { VeracitySets, Verdict } from './summaries';
+export { table1, table2, curveRows, pooledCurve, claims, marginVerdict, MARGIN, MIN_ADVERSARIES, MIN_GROUP } from './summaries';
+export type { VeracitySets, ClaimInputs } from './summaries';
 export { veracityStudy, subsetStudy, fidelityByCorrectness, plantedStudy, horseStudy } from './studies';
 export type { VeracityStudy, SpanRow, SubsetRow, PlantedRow, HorseRow } from './studies';
 export { attackSong, pickAdversaries, chooseSpans, disposeSongAttack } from './songAttack';
