@@ -5,19 +5,23 @@
  *
  *   node --import tsx bench/run.ts <workload> [--legacy] [--profile] [--reps N]
  *
- * --legacy swaps in the kernels from before the bench's speed-ups (bench/legacyKernels.ts);
+ * --legacy swaps in the kernels from before the bench's speed-ups (bench/legacyKernels.ts) and, for
+ * the differentiable spectrogram, the DFT-as-conv1d path (makeSpectrogram method 'dft');
  * --profile prints the CPU time per kernel of one (already warm) repetition (bench/cpuProfile.ts).
  * Workloads and their torch twins (bench/torch_ref.py) share shapes, architecture and seeds.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useLegacyKernels } from './legacyKernels';
 import { cpuProfile } from './cpuProfile';
-import { ready, Rng } from '../src/lib/engine';
+import { ready, Rng, adam } from '../src/lib/engine';
 import { smallCnn, singingVoiceCnn, merCnn } from '../src/lib/models';
 import { pgd } from '../src/lib/attacks';
 import { integratedGradients, big, lime, audioTimeFreqGrid } from '../src/lib/explain';
 import { coalitionStats } from '../src/lib/explain/coalitions';
 import { fit, merLoss } from '../src/lib/train';
+import { makeSpectrogram, spectrogramFromConfig } from '../src/lib/audio';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Workload {
   /** What one timed repetition is. */
@@ -47,7 +51,8 @@ const cnnAdam: Workload = {
     const model = cnn();
     const x = tf.tensor(uniforms(64 * 784, SEED), [64, 28, 28, 1]);
     const y = tf.oneHot(tf.tensor1d(labels(64, 10), 'int32'), 10);
-    const opt = tf.train.adam(1e-3);
+    // the library's Adam (engine.adam, fused update on wasm); before: tfjs' own
+    const opt = legacyMode ? tf.train.adam(1e-3) : adam(1e-3);
     return {
       run: async () => {
         tf.tidy(() => {
@@ -170,7 +175,57 @@ const merEpoch: Workload = {
   },
 };
 
+/**
+ * The 30 s clip (22.05 kHz: two tones and noise) through P1's log-filtered spectrogram. With
+ * BENCH_AUDIO_DIR set, setup writes the signal, filterbank and config there for the torch twin
+ * (bench/torch_ref.py spectrogram*), which reads them (so both compute the same thing).
+ */
+/** Set by --legacy: workloads with a pre-speed-up path of their own (the spectrogram's DFT) take it. */
+let legacyMode = false;
+
+function spectrogramSignal(): Float32Array {
+  const sr = 22050, n = 30 * sr;
+  const r = new Rng(1);
+  return Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / sr) + 0.2 * Math.sin((2 * Math.PI * 1234.5 * i) / sr) + 0.05 * r.normal());
+}
+
+function writeAudioDir(x: Float32Array, spec: ReturnType<typeof makeSpectrogram>): void {
+  const dir = process.env.BENCH_AUDIO_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const c = spec.config;
+  writeFileSync(join(dir, 'signal.f32'), Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+  const fb = c.filterbank.weights.data;
+  writeFileSync(join(dir, 'fb.f32'), Buffer.from(fb.buffer, fb.byteOffset, fb.byteLength));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ nFft: c.nFft, hop: c.hop, center: c.center, bins: c.filterbank.weights.shape[0], bands: c.filterbank.weights.shape[1], log: c.log }));
+}
+
+function spectrogramWorkload(path: 'reference' | 'forward' | 'grad'): Workload {
+  const what = { reference: 'reference path: float64 JS FFT, as the notebooks compute features', forward: 'differentiable tfjs path, forward (as attacks use)', grad: 'differentiable tfjs path, forward + gradient to the waveform' }[path];
+  return {
+    unit: `log-filtered spectrogram of a 30 s clip (${what})`,
+    reps: 3,
+    warmup: 1,
+    async setup() {
+      const x = spectrogramSignal();
+      // before the speed-ups: the DFT as a strided conv1d (method 'dft'); now the FFT op (default)
+      const spec = makeSpectrogram({ kind: 'logfilt', ...(legacyMode && path !== 'reference' ? { method: 'dft' as const } : {}) });
+      writeAudioDir(x, spec);
+      const w = tf.tensor2d(x, [1, x.length]);
+      const run = {
+        reference: async () => { spectrogramFromConfig(x, spec.config); },
+        forward: async () => { tf.tidy(() => { spec.fn(w).dataSync(); }); },
+        grad: async () => { tf.tidy(() => { tf.grad((v: tf.Tensor) => spec.fn(v as tf.Tensor2D).sum())(w).dataSync(); }); },
+      }[path];
+      return { run, dispose: () => { w.dispose(); spec.dispose(); } };
+    },
+  };
+}
+
 export const WORKLOADS: Record<string, Workload> = {
+  spectrogram: spectrogramWorkload('reference'),
+  spectrogram_diff: spectrogramWorkload('forward'),
+  spectrogram_grad: spectrogramWorkload('grad'),
   cnn_adam: cnnAdam,
   pgd10: pgdWorkload(10, 5),
   ig50: ig,
@@ -195,6 +250,7 @@ async function main(): Promise<void> {
   const reps = ri >= 0 ? Number(args[ri + 1]) : Number(process.env.BENCH_REPS ?? w.reps);
   const backend = await ready();
   if (legacy) useLegacyKernels();
+  legacyMode = legacy;
   const { run, dispose } = await w.setup();
   for (let i = 0; i < w.warmup; i++) await run();
   const times: number[] = [];

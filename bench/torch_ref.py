@@ -216,7 +216,78 @@ def mer_epoch():
     return epoch, 0, 1
 
 
+def spectrogram(grad):
+    """P1's log-filtered spectrogram of the 30 s clip: torch.stft (symmetric Hann, centred, zero
+    padding) -> |X| -> filterbank -> log10(1 + .); signal, filterbank and config written by
+    bench/run.ts into BENCH_AUDIO_DIR (the workloads spectrogram*). grad: forward + gradient to the
+    waveform (the differentiable path's work), else forward without autograd."""
+    import os
+    d = os.environ.get("BENCH_AUDIO_DIR")
+    if not d or not os.path.exists(f"{d}/config.json"):
+        raise SystemExit("torch_ref.py spectrogram: BENCH_AUDIO_DIR with signal.f32, fb.f32, config.json needed (bench/run.ts spectrogram writes them)")
+    c = json.load(open(f"{d}/config.json"))
+    x = torch.from_numpy(np.fromfile(f"{d}/signal.f32", dtype=np.float32))[None]
+    fb = torch.from_numpy(np.fromfile(f"{d}/fb.f32", dtype=np.float32).reshape(c["bins"], c["bands"]))
+    win = torch.hann_window(c["nFft"], periodic=False)
+
+    def spec(w):
+        X = torch.stft(w, c["nFft"], hop_length=c["hop"], window=win, center=c["center"], pad_mode="constant", return_complex=True)
+        S = X.abs().transpose(1, 2) @ fb
+        return torch.log1p(S) / np.log(10) if c["log"] == "log10" else torch.log1p(S)
+
+    def fwd():
+        with torch.no_grad():
+            float(spec(x)[0, 0, 0])
+
+    def fwd_grad():
+        w = x.clone().requires_grad_(True)
+        spec(w).sum().backward()
+        float(w.grad[0, 0])
+
+    return (fwd_grad if grad else fwd), 1, 3
+
+
+def info():
+    """What torch computes with: version, BLAS (and OpenBLAS' core kernel), oneDNN, threads, CPU
+    capability; the OPENBLAS_* variables this process sees (scripts/bench.mjs unsets
+    OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for torch)."""
+    import ctypes
+    import os
+    torch.set_num_threads(2)
+    a = torch.randn(256, 256)
+    (a @ a).sum().item()  # loads the BLAS
+    out = {"torch": torch.__version__, "openblas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}}
+    cfg = torch.__config__.show()
+    out["config"] = [l.strip() for l in cfg.split("\n") if any(k in l for k in ("BLAS_INFO", "LAPACK_INFO", "USE_MKLDNN", "USE_OPENMP", "MKL", "oneDNN", "CPU capability", "BUILD_TYPE"))]
+    out["parallel"] = [l.strip() for l in torch.__config__.parallel_info().split("\n") if l.strip() and not l.startswith("---")]
+    try:
+        out["cpu_capability"] = torch.backends.cpu.get_cpu_capability()
+    except Exception:
+        pass
+    out["mkldnn_available"] = torch.backends.mkldnn.is_available()
+    libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if any(k in l for k in ("blas", "mkl", "dnnl", "gomp", "omp"))})
+    out["libraries"] = libs
+    for lib in libs:
+        if "openblas" in lib:
+            try:
+                ob = ctypes.CDLL(lib)
+                for fn in ("openblas_get_config", "openblas_get_corename"):
+                    f = getattr(ob, fn, None)
+                    if f:
+                        f.restype = ctypes.c_char_p
+                        out[fn] = f().decode()
+                f = getattr(ob, "openblas_get_num_threads", None)
+                if f:
+                    out["openblas_threads"] = f()
+            except OSError:
+                pass
+    print("BENCH_RESULT " + json.dumps(out))
+
+
 WORKLOADS = {
+    "spectrogram": lambda: spectrogram(False),
+    "spectrogram_diff": lambda: spectrogram(False),
+    "spectrogram_grad": lambda: spectrogram(True),
     "cnn_adam": cnn_adam,
     "pgd10": pgd10,
     "ig50": lambda: path_ig(False, False),
@@ -228,6 +299,8 @@ WORKLOADS = {
 
 def main(argv):
     name = argv[0]
+    if name == "info":
+        return info()
     opt = lambda flag, d: type(d)(argv[argv.index(flag) + 1]) if flag in argv else d
     threads = opt("--threads", 2)
     torch.set_num_threads(threads)

@@ -66,10 +66,10 @@ function testSignal(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin(i * 0.125) + 0.2 * Math.sin(i * 0.61 + 1) + 0.05 * r.normal());
 }
 
-test('differentiable spectrogram matches the reference path (logfilt and mel, batch of 2), without leaks', async () => {
+test('differentiable spectrogram matches the reference path (logfilt and mel, batch of 2; fft and dft methods), without leaks', async () => {
   const x1 = testSignal(6000, 1), x2 = testSignal(6000, 2);
-  for (const kind of ['logfilt', 'mel'] as const) {
-    const spec = makeSpectrogram({ kind });
+  for (const [kind, method] of [['logfilt', 'fft'], ['mel', 'fft'], ['logfilt', 'dft'], ['mel', 'dft']] as const) {
+    const spec = makeSpectrogram({ kind, method });
     await noLeak(() => {
       const S = tf.tidy(() => spec.fn(tf.tensor2d([...x1, ...x2], [2, 6000])));
       assert.deepEqual(S.shape, [2, spec.frames(6000), kind === 'mel' ? 80 : 149]);
@@ -78,7 +78,7 @@ test('differentiable spectrogram matches the reference path (logfilt and mel, ba
       for (const [i, x] of [x1, x2].entries()) {
         const ref = spec.reference(x);
         const err = maxRelErr(d[i].flat(), ref.data);
-        assert.ok(err < 1e-4, `${kind} clip ${i}: max relative error ${err}`);
+        assert.ok(err < 1e-4, `${kind} ${method} clip ${i}: max relative error ${err}`);
       }
     });
     spec.dispose();
@@ -89,16 +89,52 @@ test('differentiable spectrogram matches the reference path (logfilt and mel, ba
   assert.throws(() => spec.fn(tf.zeros([1, 500]) as tf.Tensor2D), /needs at least nFft = 1024/);
   spec.dispose();
   assert.throws(() => makeSpectrogram({} as { kind: 'mel' }), /kind is required/);
+  assert.throws(() => makeSpectrogram({ kind: 'mel', method: 'fast' as 'fft' }), /method must be 'fft' or 'dft'/);
 });
 
-test('gradients of the differentiable spectrogram match finite differences of the reference', () => {
-  const r = new Rng(5);
+test("spectrogram methods 'fft' and 'dft' agree in values and gradients (power 1 and 2, centred or not, batch 2), gradient 0 at silence, no leaks", async () => {
+  const r = new Rng(9);
   const cases = [
-    { kind: 'mel' as const, sampleRate: 8000, nFft: 64, hop: 24, nMels: 6, fmin: 100, fmax: 3500 },
-    { kind: 'logfilt' as const, sampleRate: 8000, nFft: 64, hop: 24, bandsPerOctave: 3, fmin: 300, fmax: 3800 },
+    { kind: 'logfilt' as const, sampleRate: 8000, nFft: 128, hop: 40, bandsPerOctave: 6, fmin: 100, fmax: 3900 },
+    { kind: 'mel' as const, sampleRate: 8000, nFft: 128, hop: 33, nMels: 10, fmin: 50, fmax: 3900, power: 2 as const, log: 'none' as const },
+    { kind: 'mel' as const, sampleRate: 8000, nFft: 64, hop: 16, nMels: 8, fmin: 100, fmax: 3500, center: true },
   ];
   for (const o of cases) {
-    const spec = makeSpectrogram(o);
+    const n = 700;
+    const x = Float32Array.from({ length: 2 * n }, () => r.normal(0, 0.5));
+    const fftS = makeSpectrogram({ ...o, method: 'fft' }), dftS = makeSpectrogram({ ...o, method: 'dft' });
+    const T = fftS.frames(n), B = fftS.config.filterbank.weights.shape[1];
+    const W = tf.tensor3d(Float32Array.from({ length: 2 * T * B }, () => r.normal()), [2, T, B]);
+    const wave = tf.tensor2d(x, [2, n]);
+    const run = (s: typeof fftS) => tf.tidy(() => {
+      const { value, grads } = tf.valueAndGrads((w: tf.Tensor) => tf.sum(tf.mul(s.fn(w as tf.Tensor2D), W)))([wave]);
+      return { S: s.fn(wave).dataSync(), v: value.dataSync()[0], g: grads[0].dataSync() };
+    });
+    let a: ReturnType<typeof run> | undefined;
+    await noLeak(() => { a = run(fftS); });
+    const b = run(dftS);
+    assert.ok(maxRelErr(a!.S, b.S) < 1e-4, `${o.kind}: values differ by ${maxRelErr(a!.S, b.S)}`);
+    const gErr = maxRelErr(a!.g, b.g);
+    assert.ok(gErr < 1e-3, `${o.kind}: gradients differ by ${gErr}`);
+    assert.ok(Math.max(...Array.from(a!.g, Math.abs)) > 1e-2, 'non-trivial gradient');
+    // silence: |X| = sqrt(0 + 1e-20), gradient 0 (not NaN), as on the dft path
+    const g0 = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(fftS.fn(w as tf.Tensor2D)))(tf.zeros([1, n])).dataSync());
+    assert.ok(g0.every((v) => v === 0), 'gradient at silence is 0');
+    tf.dispose([W, wave]);
+    fftS.dispose();
+    dftS.dispose();
+  }
+});
+
+test('gradients of the differentiable spectrogram (fft and dft methods) match finite differences of the reference', () => {
+  const r = new Rng(5);
+  const cases = (['fft', 'dft'] as const).flatMap((method) => [
+    { kind: 'mel' as const, sampleRate: 8000, nFft: 64, hop: 24, nMels: 6, fmin: 100, fmax: 3500, method },
+    { kind: 'logfilt' as const, sampleRate: 8000, nFft: 64, hop: 24, bandsPerOctave: 3, fmin: 300, fmax: 3800, method },
+  ]);
+  for (const o of cases) {
+    const { method, ...co } = o;
+    const spec = makeSpectrogram({ ...co, method });
     const n = 96;
     const x = Float64Array.from({ length: n }, () => r.normal(0, 0.5));
     const T = spec.frames(n), B = spec.config.filterbank.weights.shape[1];
@@ -121,7 +157,7 @@ test('gradients of the differentiable spectrogram match finite differences of th
       fd[i] = (f(p) - f(m)) / (2 * h);
     }
     const err = maxRelErr(g, fd);
-    assert.ok(err < 2e-2, `${o.kind}: gradient max relative error ${err}`);
+    assert.ok(err < 2e-2, `${o.kind} ${method}: gradient max relative error ${err}`);
     assert.ok(Math.max(...Array.from(fd, Math.abs)) > 0.1, 'non-trivial gradient');
     spec.dispose();
   }

@@ -11,7 +11,7 @@ import { setup, noLeak } from '../helpers';
 import { mlp } from '../../src/lib/models';
 import {
   config, family, families, rampedEps, pgdTrainAttack, layerChange, activationSensitivityProfile, interpretabilityScores,
-  scoreRecords, summariseFamilies, compareFamilies, claimVerdicts, metricVerdict, verdictOf, paperDataDir, loadImageSets,
+  scoreRecords, summariseFamilies, compareFamilies, claimVerdicts, claimSummary, metricVerdict, verdictOf, paperDataDir, loadImageSets, imageMeans, flagCollapsed,
   trainFamily, METHODS, METRICS,
 } from '../../src/lib/papers/moshe2024';
 import type { ScoreRecord } from '../../src/lib/papers/moshe2024';
@@ -149,8 +149,10 @@ test('compareFamilies and claimVerdicts: direction follows each metric; signific
   const up = compareFamilies(pairRecords(0.05, 'energyInMask'), [['A', 'B']]).filter((c) => c.metric === 'energyInMask');
   assert.equal(up.length, METHODS.length);
   for (const c of up) {
-    assert.equal(c.n, 40);
-    close(c.meanDiff, 0.05 + 0.003 * (1 / 3 * 0 + (0 + 1 + 2) / 3) * 1, 1e-3);
+    assert.equal(c.n, 20, 'the unit is the image: 20 images, not 40 (seed, image) pairs');
+    assert.equal(c.seedsA, 2);
+    close(c.meanDiff, 0.05 + 0.003 * 0.95, 1e-9); // mean of image % 3 over images 0..19 is 0.95
+
     assert.equal(c.better, true);
     assert.ok(c.pHolm < 1e-6);
     assert.equal(metricVerdict(c), 'supports');
@@ -159,7 +161,7 @@ test('compareFamilies and claimVerdicts: direction follows each metric; signific
   const down = compareFamilies(pairRecords(0.05, 'maxSensitivity'), [['A', 'B']]).filter((c) => c.metric === 'maxSensitivity');
   for (const c of down) assert.equal(metricVerdict(c), 'contradicts');
   assert.throws(() => compareFamilies(pairRecords(0.05, 'energyInMask'), [['A', 'C']]), /no records for family "C"/);
-  assert.equal(verdictOf(4, 0, 6), 'held');
+  assert.equal(verdictOf(4, 0, 6), 'holds');
   assert.equal(verdictOf(4, 1, 6), 'not shown');
   assert.equal(verdictOf(0, 4, 6), 'reversed');
   assert.equal(verdictOf(3, 0, 6), 'not shown');
@@ -167,7 +169,76 @@ test('compareFamilies and claimVerdicts: direction follows each metric; signific
   const v = claimVerdicts(up, { claim: 'A > B', pairs: [['A', 'B']] });
   assert.equal(v.length, METHODS.length);
   assert.equal(v[0].supports, 1);
+  assert.equal(v[0].n, 20);
+  assert.equal(claimVerdicts(up, { claim: 'A > B', pairs: [['A', 'B']], minN: 21 })[0].verdict, 'too few');
+  const [c] = claimSummary(v, { excluded: ['B seed 9: at chance'], untested: [{ claim: 'C > A', why: 'every C model collapsed' }, { claim: 'A > B', why: 'x' }] }).slice(0, 1);
+  assert.equal(c.verdict, 'holds'); // (up holds only energyInMask: one metric per cell, and it supports)
+  assert.deepEqual(c.excluded, ['B seed 9: at chance']);
+  const all = claimSummary(v, { untested: [{ claim: 'C > A', why: 'every C model collapsed' }] });
+  assert.equal(all.length, 2);
+  assert.equal(all[1].verdict, 'not tested');
   assert.throws(() => claimVerdicts(up, { claim: 'x', pairs: [['B', 'A']] }), /no comparison of "B" vs "A"/);
+});
+
+test('compareFamilies: the image is the unit (seeds averaged per image, paired by image id, not by record order); excluded models leave the average', () => {
+  // A - B = 0.1 on every image for seed 0 and 0.3 for seed 1: per image the seed mean of A - B is 0.2,
+  // while the image effect (large, shared by both families) cancels only if images are paired by id.
+  const recs: ScoreRecord[] = [];
+  const imgs = 12;
+  for (const seed of [0, 1]) {
+    for (let image = 0; image < imgs; image++) {
+      const base = ((image * 37) % 11) / 11 + 0.001 * (image % 4);
+      recs.push({ family: 'A', group: 'g', seed, method: 'saliency', metric: 'energyInMask', image, value: base + (seed ? 0.3 : 0.1) + 0.002 * (image % 2) });
+      recs.push({ family: 'B', group: 'g', seed, method: 'saliency', metric: 'energyInMask', image, value: base });
+    }
+  }
+  // shuffle the records: pairing must follow the image id
+  const shuffled = recs.map((r, i) => [((i * 7919) % 97) / 97, r] as const).sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  const [c] = compareFamilies(shuffled, [['A', 'B']]).filter((q) => q.method === 'saliency' && q.metric === 'energyInMask');
+  assert.equal(c.n, imgs, 'n = images');
+  assert.equal(c.seedsA, 2);
+  close(c.meanDiff, 0.2 + 0.001, 1e-9);
+  // the paired t statistic over images: d_j = 0.2 + 0.002 (j % 2): mean 0.201, sd of d computed by hand
+  const d = Array.from({ length: imgs }, (_, j) => 0.2 + 0.002 * (j % 2));
+  const md = d.reduce((s, v) => s + v, 0) / imgs;
+  const sd = Math.sqrt(d.reduce((s, v) => s + (v - md) ** 2, 0) / (imgs - 1));
+  close(c.t, md / (sd / Math.sqrt(imgs)), 1e-6);
+  const m = imageMeans(recs, 'A', 'saliency', 'energyInMask');
+  assert.equal(m.values.size, imgs);
+  assert.deepEqual(m.seeds, [0, 1]);
+  // exclude seed 1 of A: the difference is seed 0's alone, n still the images
+  const [e] = compareFamilies(recs, [['A', 'B']], { exclude: [{ family: 'A', seed: 1 }] }).filter((q) => q.method === 'saliency' && q.metric === 'energyInMask');
+  assert.equal(e.seedsA, 1);
+  assert.equal(e.n, imgs);
+  close(e.meanDiff, 0.1 + 0.001, 1e-9);
+  assert.throws(() => compareFamilies(recs, [['A', 'B']], { exclude: ['A|0', 'A|1'] }), /every model of family "A" is excluded/);
+  assert.throws(() => compareFamilies(recs, [['A', 'B']], { exlude: [] } as never), /unknown option "exlude"/);
+});
+
+test('flagCollapsed: chance, far below its own family, far below standard training', () => {
+  const rows = [
+    { dataset: 'synth', family: 'standard', seed: 0, accuracy: 0.95, classes: 4 },
+    { dataset: 'synth', family: 'standard', seed: 1, accuracy: 0.93, classes: 4 },
+    { dataset: 'synth', family: 'TRADES', seed: 0, accuracy: 0.9, classes: 4 },
+    { dataset: 'synth', family: 'TRADES', seed: 1, accuracy: 0.57, classes: 4 },
+    { dataset: 'synth', family: 'PGD-AT', seed: 0, accuracy: 0.88, classes: 4 },
+    { dataset: 'synth', family: 'AS', seed: 0, accuracy: 0.29, classes: 4 },
+    { dataset: 'mnist', family: 'standard', seed: 0, accuracy: 0.8, classes: 10 },
+    { dataset: 'mnist', family: 'PGD-AT', seed: 0, accuracy: 0.75, classes: 10 },
+  ];
+  const f = flagCollapsed(rows);
+  const flagged = (fam: string, seed: number, ds = 'synth') => f.find((r) => r.family === fam && r.seed === seed && r.dataset === ds)!;
+  assert.equal(flagged('TRADES', 1).collapsed, true, 'TRADES seed 1 at 0.57 is flagged');
+  assert.match(flagged('TRADES', 1).reason, /33\.0 points below the best other TRADES seed/);
+  assert.match(flagged('TRADES', 1).reason, /37\.0 points below standard training \(0\.940\)/);
+  assert.equal(flagged('TRADES', 0).collapsed, false);
+  assert.equal(flagged('PGD-AT', 0).collapsed, false);
+  assert.match(flagged('AS', 0).reason, /at chance/);
+  assert.equal(flagged('standard', 1).collapsed, false);
+  assert.equal(flagged('PGD-AT', 0, 'mnist').collapsed, false, 'compared with its own data set only');
+  assert.equal(flagCollapsed(rows, { standardGap: 0.05 }).find((r) => r.family === 'PGD-AT' && r.dataset === 'synth')!.collapsed, true);
+  assert.throws(() => flagCollapsed([{ ...rows[0], accuracy: NaN }]), /give a number in \[0, 1\]/);
+  assert.throws(() => flagCollapsed(rows, { gap: 1 } as never), /unknown option "gap"/);
 });
 
 test('data: smoke sets load; paper scale without ROBUSTLENS_P3_DATA says which files it expects', () => {

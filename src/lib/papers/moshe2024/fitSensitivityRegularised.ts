@@ -1,0 +1,160 @@
+/**
+ * Training with the activation-sensitivity regulariser, P3's variants (our reconstruction of arXiv
+ * 2211.08686; only the abstract could be read). Per step, with eta a perturbation in the Linf ball
+ * of radius eps and Delta_l(x, eta) = a_l(x + eta) - a_l(x):
+ *   L = CE(f(x), y) + lambda_t * sum_{l in layers} P_l
+ * penalty P_l (per example i, mean over the batch):
+ *   'absolute'  ||Delta_l(x_i, eta_adv)||_2                                (train.activationSensitivityLoss)
+ *   'relative'  ||Delta_l(x_i, eta_adv)||_2 / s_l,   s_l = sqrt(mean_i ||a_l(x_i) - mean_j a_l(x_j)||^2)
+ *               (the batch spread of the layer: invariant to scaling and shifting the activations, so the
+ *               network cannot lower it by shrinking a layer or by collapsing it: s_l -> 0 raises it)
+ *   'excess'    relu(||Delta_l(x_i, eta_adv)|| - ||Delta_l(x_i, eta_rand)||) / s_l: only what the
+ *               adversarial direction moves beyond a random direction of the same L2 size
+ *               (eta_rand = eps * random signs, ||eta_rand|| = ||eta_adv|| before clipping)
+ * eta_adv: 'adversarial' = FGSM with a random start on the task loss (Wong et al. 2020, arXiv
+ *   2001.03994): clip(u + 1.25 eps sign(grad_x CE(f(x + u), y)), -eps, eps), u ~ U[-eps, eps];
+ *   'layer' = the same step on sum_l ||Delta_l||^2 (the direction that moves the regularised layers
+ *   most); 'random' = u alone. eta is a constant of the step (drawn outside the gradient tape).
+ * lambda_t = lambda min(1, t / (warmupEpochs * stepsPerEpoch)): a linear warm-up over the first
+ *   epochs (0: none). History gets 'task', 'penalty' and 'lambda'.
+ *
+ * @example
+ *   await fitSensitivityRegularised(model, data, { layers: ['conv2', 'dense1'], lambda: 0.3, eps: 0.1,
+ *     penalty: 'relative', eta: 'adversarial', warmupEpochs: 1, epochs: 8, seed: 0 });
+ */
+import * as tf from '@tensorflow/tfjs';
+import { asFn } from '../../engine';
+import { layerView } from '../../models';
+import { runLoop } from '../../train';
+import type { Dataset, FitOptions, FitResult, LossFn } from '../../train';
+
+/** The activations of a layer view as a list (a one-layer view returns a bare tensor). */
+export function acts(view: tf.LayersModel, x: tf.Tensor): tf.Tensor[] {
+  const r = view.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(r) ? r : [r];
+}
+
+export type PenaltyKind = 'absolute' | 'relative' | 'excess';
+export type EtaKind = 'adversarial' | 'layer' | 'random';
+
+export interface SensitivityRegularisedOptions extends FitOptions {
+  layers: string[];
+  lambda: number;
+  eps: number;
+  /** Default 'relative'. */
+  penalty?: PenaltyKind;
+  /** Default 'adversarial'. */
+  eta?: EtaKind;
+  /** Epochs of linear lambda warm-up (default 0). */
+  warmupEpochs?: number;
+  /** Input range (default [0, 1]). */
+  clip?: [number, number];
+}
+
+export const PENALTIES: readonly PenaltyKind[] = ['absolute', 'relative', 'excess'];
+export const ETAS: readonly EtaKind[] = ['adversarial', 'layer', 'random'];
+
+/** Per-example ||a - b||_2 over all but the batch axis. */
+function rowNorm(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
+  const d = tf.reshape(tf.sub(a, b), [a.shape[0] as number, -1]);
+  return tf.sqrt(tf.maximum(tf.sum(tf.square(d), 1), 1e-12)) as tf.Tensor1D;
+}
+
+/** The batch spread s = sqrt(mean_i ||a_i - mean_j a_j||^2) of a layer's activations (a scalar). */
+export function batchSpread(a: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const f = tf.reshape(a, [a.shape[0] as number, -1]);
+    const c = tf.sub(f, tf.mean(f, 0, true));
+    return tf.sqrt(tf.maximum(tf.mean(tf.sum(tf.square(c), 1)), 1e-12)) as tf.Scalar;
+  });
+}
+
+/**
+ * The penalty sum_l P_l of the module doc from the activations on x, x + eta_adv and (for 'excess')
+ * x + eta_rand; lists of tensors, one per regularised layer.
+ */
+export function sensitivityPenalty(clean: tf.Tensor[], adv: tf.Tensor[], rand: tf.Tensor[] | null, penalty: PenaltyKind): tf.Scalar {
+  if (!PENALTIES.includes(penalty)) throw new Error(`sensitivityPenalty: penalty must be one of ${PENALTIES.join(', ')}, got ${String(penalty)}.`);
+  if (clean.length !== adv.length) throw new Error('sensitivityPenalty: clean and perturbed activation lists differ in length.');
+  if (penalty === 'excess' && (!rand || rand.length !== clean.length)) throw new Error("sensitivityPenalty: 'excess' needs the activations on the random perturbation.");
+  return tf.tidy(() => {
+    let total: tf.Tensor = tf.scalar(0);
+    clean.forEach((a, l) => {
+      const dAdv = rowNorm(adv[l], a);
+      let p: tf.Tensor;
+      if (penalty === 'absolute') p = tf.mean(dAdv);
+      else if (penalty === 'relative') p = tf.div(tf.mean(dAdv), batchSpread(a));
+      else p = tf.div(tf.mean(tf.relu(tf.sub(dAdv, rowNorm((rand as tf.Tensor[])[l], a)))), batchSpread(a));
+      total = tf.add(total, p);
+    });
+    return total as tf.Scalar;
+  });
+}
+
+/** eta_adv of the step (outside any tape): random start u, then one signed ascent step, clipped to the ball and the input range. */
+export function regulariserEta(
+  model: tf.LayersModel,
+  view: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  o: { eps: number; eta: EtaKind; seed: number; clip: [number, number]; lossFn: LossFn },
+): tf.Tensor {
+  return tf.tidy(() => {
+    const u = tf.randomUniform(x.shape, -o.eps, o.eps, 'float32', o.seed);
+    if (o.eta === 'random') return u;
+    const f = asFn(model);
+    const objective = o.eta === 'adversarial'
+      ? (z: tf.Tensor) => o.lossFn(y, f(z))
+      : (() => {
+        const a0 = acts(view, x);
+        return (z: tf.Tensor) => {
+          const a = acts(view, z);
+          let s: tf.Tensor = tf.scalar(0);
+          for (let l = 0; l < a.length; l++) s = tf.add(s, tf.sum(tf.square(tf.sub(a[l], a0[l]))));
+          return s as tf.Scalar;
+        };
+      })();
+    const xs = tf.clipByValue(tf.add(x, u), o.clip[0], o.clip[1]);
+    const g = tf.grad((z: tf.Tensor) => objective(z) as tf.Scalar)(xs);
+    const e = tf.clipByValue(tf.add(u, tf.mul(1.25 * o.eps, tf.sign(g))), -o.eps, o.eps);
+    return tf.sub(tf.clipByValue(tf.add(x, e), o.clip[0], o.clip[1]), x); // stay in the input range
+  });
+}
+
+/** lambda at a step: lambda min(1, t / (warmupEpochs stepsPerEpoch)), t = (epoch - 1) stepsPerEpoch + step. */
+export function warmLambda(lambda: number, epoch: number, step: number, warmupEpochs: number, stepsPerEpoch: number): number {
+  if (!(warmupEpochs > 0)) return lambda;
+  const t = (epoch - 1) * stepsPerEpoch + step;
+  return lambda * Math.min(1, t / (warmupEpochs * stepsPerEpoch));
+}
+
+export async function fitSensitivityRegularised(model: tf.LayersModel, train: Dataset, options: SensitivityRegularisedOptions): Promise<FitResult> {
+  const where = 'fitSensitivityRegularised';
+  const { layers, lambda, eps, penalty = 'relative', eta = 'adversarial', warmupEpochs = 0, clip = [0, 1] } = options ?? ({} as SensitivityRegularisedOptions);
+  if (!Array.isArray(layers) || layers.length === 0) throw new Error(`${where}: layers must be a non-empty list of layer names.`);
+  if (!(lambda >= 0)) throw new Error(`${where}: lambda must be >= 0, got ${lambda}.`);
+  if (!(eps > 0)) throw new Error(`${where}: eps must be > 0, got ${eps}.`);
+  if (!PENALTIES.includes(penalty)) throw new Error(`${where}: penalty must be one of ${PENALTIES.join(', ')}, got ${String(penalty)}.`);
+  if (!ETAS.includes(eta)) throw new Error(`${where}: eta must be one of ${ETAS.join(', ')}, got ${String(eta)}.`);
+  if (!(warmupEpochs >= 0)) throw new Error(`${where}: warmupEpochs must be >= 0, got ${warmupEpochs}.`);
+  const view = layerView(model, layers, { withOutput: false });
+  const n = train.x.shape[0];
+  const stepsPerEpoch = Math.ceil(n / (options.batchSize ?? 32));
+  const keys = ['layers', 'lambda', 'eps', 'penalty', 'eta', 'warmupEpochs', 'clip'];
+  return runLoop(where, model, train, options as unknown as FitOptions & Record<string, unknown>, keys, (ctx) => {
+    const lam = warmLambda(lambda, ctx.epoch, ctx.step, warmupEpochs, stepsPerEpoch);
+    const e = regulariserEta(ctx.model, view, ctx.x, ctx.y, { eps, eta, seed: ctx.seed, clip, lossFn: ctx.lossFn });
+    const xAdv = tf.add(ctx.x, e);
+    const xRand = penalty === 'excess'
+      ? tf.clipByValue(tf.add(ctx.x, tf.mul(eps, tf.sign(tf.randomUniform(ctx.x.shape, -1, 1, 'float32', ctx.seed + 1)))), clip[0], clip[1])
+      : null;
+    return ctx.minimize(() => {
+      const task = ctx.lossFn(ctx.y, ctx.model.apply(ctx.x, { training: true }) as tf.Tensor) as tf.Scalar;
+      const a = acts(view, ctx.x);
+      const b = acts(view, xAdv);
+      const r = xRand ? acts(view, xRand) : null;
+      const p = sensitivityPenalty(a, b, r, penalty);
+      return { loss: tf.add(task, tf.mul(lam, p)) as tf.Scalar, parts: { task, penalty: p, lambda: tf.scalar(lam) } };
+    });
+  });
+}
