@@ -2,9 +2,9 @@
  * The kernels robustlens used before the bench's speed-ups, kept so `npm run bench` can measure
  * before/after in the same command: tfjs' stock wasm Conv2DBackpropInput (captured before
  * engine.ready() replaces it), tfjs' stock wasm BatchMatMul / _FusedMatMul (slow loops for
- * transposed operands) and Minimum / Maximum, and the original JS first-maximum MaxPool gradient
+ * transposed operands), Minimum / Maximum and GatherV2, and the original JS first-maximum MaxPool gradient
  * (a copy of the first version of src/lib/engine/kernels/maxPoolGradient.ts, reading/writing
- * through copies), and no C kernels (csrc/).
+ * through copies), no C kernels (csrc/) and no fused Adam kernel (engine.adam takes tfjs' update).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -14,7 +14,7 @@ import { setNativeKernels } from '../src/lib/engine/kernels/wasmKernels';
 /** tfjs-backend-wasm's own Conv2DBackpropInput, captured at import (before engine.ready()). */
 const stockBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
 /** Other stock kernels robustlens replaces, captured at import. */
-const stockOthers = ['BatchMatMul', '_FusedMatMul', 'Minimum', 'Maximum'].map((name) => tf.getKernel(name, 'wasm'));
+const stockOthers = ['BatchMatMul', '_FusedMatMul', 'Minimum', 'Maximum', 'GatherV2'].map((name) => tf.getKernel(name, 'wasm'));
 
 interface AnyBackend {
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
@@ -76,6 +76,8 @@ export function useLegacyKernels(): void {
     tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
+  // engine.adam without its fused kernel takes tfjs' own update
+  if (tf.getKernel('RobustlensAdam', 'wasm') != null) tf.unregisterKernel('RobustlensAdam', 'wasm');
   tf.unregisterKernel(MAX_POOL_GRAD_KERNEL, 'wasm');
   tf.registerKernel({ kernelName: MAX_POOL_GRAD_KERNEL, backendName: 'wasm', kernelFunc: legacyMaxPoolGrad as unknown as tf.KernelFunc });
 }

@@ -190,3 +190,133 @@ test('MaxPool gradient (C kernel): a tied 2x2 window sends its gradient to the f
   const g = tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum())(tf.zeros([1, 2, 2, 4])).dataSync()));
   assert.deepEqual(g, [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 });
+
+// ---- csrc/elementwise.c: Sum / Mean over leading axes, per-channel binary ops, one-pass ReLU gradient
+
+test('Sum / Mean over leading axes (C kernel) equal cpu and the fallback; other axes, small and int32 tensors take the fallback', async (t) => {
+  if (!onWasm()) return t.skip('wasm backend not active');
+  const cases: [number[], number | number[] | undefined, boolean][] = [
+    [[8, 16, 18, 32], [0, 1, 2], false],
+    [[8, 64, 75, 8], [0, 1, 2], true],
+    [[4, 33, 7, 5], [0, 1], false], // C = 35, not a multiple of 4
+    [[300, 13], 0, false],
+    [[6, 40, 9], [1, 0], false], // axes given out of order
+    [[6, 40, 9], [1, 2], false], // trailing axes: tfjs' kernel
+    [[6, 40, 9], undefined, false], // all axes: tfjs' kernel
+    [[3, 4, 5], [0, 1], false], // small: tfjs' kernel
+  ];
+  for (const [i, [shape, axis, keepDims]] of cases.entries()) {
+    const x = values(shape, 30 + i).map((v) => v + 3); // an offset: float32 accumulation would drift
+    for (const op of ['sum', 'mean'] as const) {
+      const r = await threeWays(() => tf[op](tf.tensor(x, shape), axis, keepDims));
+      const want = tf.tidy(() => tf[op](tf.tensor(x, shape), axis, keepDims).shape);
+      assert.equal(r.native.length, tf.util.sizeFromShape(want));
+      assert.ok(maxRelErr(r.native, r.cpu) < 1e-6, `${op} [${shape}] axis ${axis}: vs cpu ${maxRelErr(r.native, r.cpu)}`);
+      assert.ok(maxRelErr(r.native, r.fallback) < 1e-4, `${op} [${shape}] axis ${axis}: vs fallback ${maxRelErr(r.native, r.fallback)}`);
+    }
+  }
+  // shape and keepDims as tfjs: [8, 64, 75, 8] -> [1, 1, 1, 8]
+  assert.deepEqual(tf.tidy(() => tf.sum(tf.ones([8, 64, 75, 8]), [0, 1, 2], true).shape), [1, 1, 1, 8]);
+  const ints = tf.tidy(() => tf.sum(tf.ones([40, 40], 'int32'), 0));
+  assert.equal(ints.dtype, 'int32');
+  assert.deepEqual(Array.from(ints.dataSync().slice(0, 3)), [40, 40, 40]);
+  ints.dispose();
+  // NaN and Inf propagate
+  const nan = tf.tidy(() => {
+    const v = new Float32Array(64 * 8).fill(1);
+    v[8 * 10 + 3] = NaN;
+    v[8 * 20 + 5] = Infinity;
+    return Array.from(tf.sum(tf.tensor(v, [64, 2, 4]), 0).dataSync());
+  });
+  assert.ok(Number.isNaN(nan[3]) && nan[5] === Infinity && nan[0] === 64, `NaN / Inf: ${nan}`);
+});
+
+test('Multiply / Add / Sub of [..., C] with a [C] or [1, 1, 1, C] vector (C kernel) equal cpu and the fallback, either operand order', async (t) => {
+  if (!onWasm()) return t.skip('wasm backend not active');
+  const shapes: [number[], number[]][] = [
+    [[8, 16, 18, 32], [32]],
+    [[8, 64, 75, 8], [1, 1, 1, 8]],
+    [[5, 17, 7], [7]], // C = 7
+    [[40, 30], [1, 30]],
+    [[40, 30], [40, 1]], // not a row vector: tfjs' kernel
+    [[8, 16, 18, 32], [8, 16, 18, 32]], // same shape: tfjs' kernel
+  ];
+  for (const [i, [xs, vs]] of shapes.entries()) {
+    const x = values(xs, 50 + i), v = values(vs, 60 + i);
+    for (const op of ['mul', 'add', 'sub'] as const) {
+      for (const swap of [false, true]) {
+        const r = await threeWays(() => {
+          const a = tf.tensor(x, xs), b = tf.tensor(v, vs);
+          return swap ? tf[op](b, a) : tf[op](a, b);
+        });
+        assert.ok(maxRelErr(r.native, r.cpu) < 1e-6, `${op} [${xs}] [${vs}] swap ${swap}: vs cpu ${maxRelErr(r.native, r.cpu)}`);
+        assert.deepEqual(Array.from(r.native), Array.from(r.fallback), `${op} [${xs}] [${vs}] swap ${swap}: vs fallback`);
+      }
+    }
+  }
+  // gradients through the replaced kernels (BatchNorm-like expression) match finite differences
+  const xs = [4, 6, 5, 8];
+  const x = tf.tensor(values(xs, 70), xs);
+  const s = tf.tensor(values([8], 71), [8]), o = tf.tensor(values([8], 72), [8]);
+  const f = (t: tf.Tensor) => tf.tidy(() => {
+    const m = tf.mean(t, [0, 1, 2]);
+    return tf.sum(tf.mul(tf.add(tf.mul(tf.sub(t, m), s), o), tf.sin(t))) as tf.Scalar;
+  });
+  const g = tf.tidy(() => tf.grad(f)(x).dataSync());
+  const fd = finiteDiff(f, x, 1e-2);
+  assert.ok(maxRelErr(g, fd) < 2e-2, `gradient vs finite differences: ${maxRelErr(g, fd)}`);
+  tf.dispose([x, s, o]);
+});
+
+test('ReLU gradient in one pass (C kernel) equals dy * step(x) on cpu (NaN x, 0 * Inf), finite differences, second order, no leaks', async (t) => {
+  if (!onWasm()) return t.skip('wasm backend not active');
+  const shape = [3, 7, 9, 5];
+  const x = values(shape, 80);
+  const dy = values(shape, 81);
+  x[4] = NaN; x[5] = 0; x[6] = -0; x[7] = 1e-30; x[8] = -1e-30;
+  dy[9] = Infinity; x[9] = -1; dy[10] = Infinity; x[10] = 2;
+  const r = await threeWays(() => {
+    const xt = tf.tensor(x, shape), g = tf.tensor(dy, shape);
+    return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), g)))(xt);
+  });
+  for (const [name, other] of [['cpu', r.cpu], ['fallback', r.fallback]] as const) {
+    for (let i = 0; i < x.length; i++) {
+      const a = r.native[i], b = other[i];
+      assert.ok(Object.is(a, b) || a === b || (Number.isNaN(a) && Number.isNaN(b)), `vs ${name} at ${i} (x ${x[i]}, dy ${dy[i]}): ${a} vs ${b}`);
+    }
+  }
+  assert.ok(Number.isNaN(r.native[4]) && Number.isNaN(r.native[9]) && r.native[10] === Infinity && r.native[5] === 0 && r.native[7] === dy[7]);
+  // finite differences away from the kink
+  const xs = tf.tensor(values([2, 4, 4, 3], 82).map((v) => (Math.abs(v) < 0.05 ? v + 0.2 : v)), [2, 4, 4, 3]);
+  const w = tf.tensor(values([2, 4, 4, 3], 83), [2, 4, 4, 3]);
+  const f = (v: tf.Tensor) => tf.tidy(() => tf.sum(tf.mul(tf.relu(tf.mul(v, v).sub(0.3)), w)) as tf.Scalar);
+  const g = tf.tidy(() => tf.grad(f)(xs).dataSync());
+  assert.ok(maxRelErr(g, finiteDiff(f, xs, 1e-3)) < 2e-2, 'relu gradient vs finite differences');
+  // second order: d/dx sum(relu'(x) * x * w) through the gradient's gradient equals cpu
+  const second = () => tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(tf.mul(u, u)), w)))(v), w)))(xs).dataSync());
+  const s2 = Float32Array.from(second());
+  const s2cpu = await onBackend('cpu', () => Float32Array.from(second()));
+  assert.ok(maxRelErr(s2, s2cpu) < 1e-5, `second-order gradient vs cpu ${maxRelErr(s2, s2cpu)}`);
+  tf.dispose([xs, w]);
+});
+
+test('GatherV2 along axis 0 (block copies) equals cpu for float32 and int32, 2-D indices, repeats; other axes and its gradient unchanged; no leaks', async (t) => {
+  if (!onWasm()) return t.skip('wasm backend not active');
+  const shape = [12, 5, 7, 2];
+  const x = values(shape, 90);
+  const cases: [number[], number[]][] = [[[3, 1, 11, 1], [4]], [[0, 5, 5, 2, 9, 7], [2, 3]], [[], [0]]];
+  for (const [idx, ishape] of cases) {
+    const run = () => tf.tidy(() => {
+      const g = tf.gather(tf.tensor(x, shape), tf.tensor(idx, ishape, 'int32'));
+      const gi = tf.gather(tf.tensor(x, shape).mul(100).toInt(), tf.tensor(idx, ishape, 'int32'));
+      return { f: Array.from(g.dataSync()), i: Array.from(gi.dataSync()), shape: g.shape, idtype: gi.dtype };
+    });
+    const w = await noLeak(run);
+    const c = await onBackend('cpu', run);
+    assert.deepEqual(w, c, `indices [${idx}]`);
+  }
+  const other = () => tf.tidy(() => Array.from(tf.gather(tf.tensor(x, shape), tf.tensor1d([4, 0, 4], 'int32'), 2).dataSync()));
+  assert.deepEqual(other(), await onBackend('cpu', other), 'axis 2: tfjs kernel');
+  const grad = () => tf.tidy(() => Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.gather(v, tf.tensor1d([2, 2, 7], 'int32')).mul(tf.range(0, 70).reshape([5, 7, 2]))))(tf.tensor(x, shape)).dataSync()));
+  assert.deepEqual(grad(), await onBackend('cpu', grad), 'gradient (UnsortedSegmentSum)');
+});

@@ -11,8 +11,10 @@
  * BatchMatMul / _FusedMatMul with transposed operands (transposed explicitly, then XNNPACK;
  * kernels/matMulTransposed.ts), float32 Sign without tfjs-wasm's dead zone |x| <= 1.19e-7
  * (kernels/sign.ts: +-1 for any nonzero x, as on cpu and in PyTorch) and float32 Log1p accurate
- * near 0 (kernels/log1p.ts), float32 ClipByValue that keeps NaN (kernels/clipByValue.ts), then
- * registerGradientFixes().
+ * near 0 (kernels/log1p.ts), float32 ClipByValue that keeps NaN (kernels/clipByValue.ts), Sum / Mean
+ * over leading axes, Multiply / Add / Sub with a per-channel vector and a one-pass Relu gradient
+ * (kernels/elementwise.ts, C), GatherV2 along axis 0 as block copies (kernels/gather.ts), the
+ * fused Adam update 'RobustlensAdam' (adam.ts), then registerGradientFixes().
  *
  * @example
  *   await engine.ready();   // registers these on wasm
@@ -35,6 +37,9 @@ import { signWasmConfig, captureStockSign } from './kernels/sign';
 import { log1pWasmConfig, captureStockLog1p } from './kernels/log1p';
 import { clipByValueWasmConfig, captureStockClipByValue } from './kernels/clipByValue';
 import { conv2DWasmConfig, captureStockConv2D } from './kernels/conv2D';
+import { gatherWasmConfig, captureStockGather } from './kernels/gather';
+import { adamKernelConfig } from './adam';
+import { ELEMENTWISE_REPLACEMENTS, captureStockElementwise, reluGradWasmConfig, reluGradient, reluGradGradient } from './kernels/elementwise';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -43,6 +48,8 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
   einsumConfig,
+  reluGradWasmConfig,
+  adamKernelConfig,
 ];
 
 let registered = false;
@@ -58,6 +65,8 @@ export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   log1pWasmConfig,
   clipByValueWasmConfig,
   conv2DWasmConfig,
+  ...ELEMENTWISE_REPLACEMENTS,
+  gatherWasmConfig,
 ];
 
 /** Register robustlens' extra kernels for backend 'wasm' (idempotent), plus the gradient fixes. */
@@ -74,6 +83,8 @@ export function registerWasmKernels(): void {
   captureStockLog1p();
   captureStockClipByValue();
   captureStockConv2D();
+  captureStockElementwise();
+  captureStockGather();
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;
@@ -114,4 +125,4 @@ export function registerGradientFixes(): string[] {
 }
 
 /** The corrected gradient configs (registered for every backend: gradients are per kernel name). */
-export const GRADIENT_FIXES: readonly tf.GradConfig[] = [avgPoolGradient, maxPoolGradient, resizeNearestNeighborGradient, batchNormGradient];
+export const GRADIENT_FIXES: readonly tf.GradConfig[] = [avgPoolGradient, maxPoolGradient, resizeNearestNeighborGradient, batchNormGradient, reluGradient, reluGradGradient];

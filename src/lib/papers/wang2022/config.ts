@@ -133,8 +133,8 @@ const SMOKE: P4Config = {
 
 const DEMO: P4Config = {
   scale: 'demo',
-  synth: { nTrain: 1600, nTest: 400, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.4, polarity: 'random' },
-  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 12, batchSize: 32, lr: 3e-3, lrSteps: [0.5, 0.75], pgdSteps: 7, fineTuneEpochs: 6, fineTuneLr: 1e-3, chain: true },
+  synth: { nTrain: 1600, nTest: 400, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.6, polarity: 'random' },
+  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 20, batchSize: 32, lr: 3e-3, lrSteps: [0.7, 0.9], pgdSteps: 7, fineTuneEpochs: 10, fineTuneLr: 1e-3, chain: true },
   masking: { minCleanAcc: 0.7, zeroGradTol: 1e-6, maxZeroGradShare: 0.01, transferSteps: 20, lineSearch: { candidates: 8, steps: 10 } },
   nEval: 200,
   boundary: { epsilons: [0.1, 0.175, 0.25, 0.375, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3], steps: 20, cw: { steps: 40, binarySearchSteps: 4, lr: 0.05, initialConst: 1 }, refine: 12, batchSize: 100 },
