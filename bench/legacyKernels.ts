@@ -4,7 +4,7 @@
  * engine.ready() replaces it), tfjs' stock wasm BatchMatMul / _FusedMatMul (slow loops for
  * transposed operands), Minimum / Maximum and GatherV2, and the original JS first-maximum MaxPool gradient
  * (a copy of the first version of src/lib/engine/kernels/maxPoolGradient.ts, reading/writing
- * through copies), and no C kernels (csrc/).
+ * through copies), no C kernels (csrc/) and no fused Adam kernel (engine.adam takes tfjs' update).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -76,6 +76,8 @@ export function useLegacyKernels(): void {
     tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
+  // engine.adam without its fused kernel takes tfjs' own update
+  if (tf.getKernel('RobustlensAdam', 'wasm') != null) tf.unregisterKernel('RobustlensAdam', 'wasm');
   tf.unregisterKernel(MAX_POOL_GRAD_KERNEL, 'wasm');
   tf.registerKernel({ kernelName: MAX_POOL_GRAD_KERNEL, backendName: 'wasm', kernelFunc: legacyMaxPoolGrad as unknown as tf.KernelFunc });
 }

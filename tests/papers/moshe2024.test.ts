@@ -23,7 +23,7 @@ const close = (a: number, b: number, tol = 1e-6, msg = '') => assert.ok(Math.abs
 test('config per scale, families and their labels; errors', () => {
   const demo = config('demo');
   assert.equal(demo.seeds.length, 2);
-  assert.ok(demo.train.lambdas.length >= 2);
+  assert.ok(demo.train.sweepLambdas.length >= 2);
   assert.equal(config('paper').images.datasets.includes('cifar10'), true);
   demo.seeds.push(99);
   assert.equal(config('demo').seeds.length, 2, 'config returns a copy');

@@ -12,6 +12,7 @@ import { melSpectrogram } from '../../src/lib/audio/spectrogram';
 import { writeWav } from '../../src/lib/audio/wav';
 import { singingVoiceCnn } from '../../src/lib/models/singingVoiceCnn';
 import { Rng } from '../../src/lib/engine';
+import * as rl from '../../src/lib';
 
 before(setup);
 
@@ -226,31 +227,52 @@ test('config: every scale is complete; paper scale reads the corpus with the pap
   assert.equal(p.attack.lr, 3e-4);
 });
 
-test('tables and verdicts follow the numbers: energy >= LIME holds, a high top-3 rate does not hold, missing sets are "not tested"', () => {
+test('tables and claims follow the numbers: like with like against the energy baseline with a margin, too few below the minimum n, missing sets not tested', () => {
   const curve = (lime: number[], energy: number[]) => ({ meta: {} as never, ks: lime.map((_, i) => i + 1), lime, energy, overlap: lime.map(() => 0), limePerExample: [], energyPerExample: [] });
-  const v = (top3: number, positive: number, energyPositive: number, lime: number[], energy: number[]) =>
-    ({ n: 10, top3, positive, energyPositive, energyTop3: 0, meanPositive: 8, overlapTop3: 0.3, correct: [], curve: curve(lime, energy) });
+  const v = (n: number, top3: number, energyTop3: number, positive: number, energyPositive: number, lime: number[], energy: number[]) =>
+    ({ n, top3, positive, energyPositive, energyTop3, meanPositive: 8, overlapTop3: 0.3, correct: [], curve: curve(lime, energy) });
   const sets = {
-    'no sing->sing': { wave: v(0.9, 0.8, 0.9, [0.2, 1], [0.5, 1]), spec: v(0.9, 0.7, 0.95, [0.1, 1], [0.4, 1]) },
-    'sing->no sing': { wave: v(0.8, 0.5, 0.6, [0.3, 1], [0.3, 1]), spec: null },
+    'no sing->sing': { wave: v(4, 0.5, 0.75, 0.8, 0.9, [0.2, 1], [0.5, 1]), spec: v(4, 0.25, 0.5, 0.7, 0.95, [0.1, 1], [0.4, 1]) },
+    'sing->no sing': { wave: v(2, 0.5, 0.5, 0.5, 0.6, [0.3, 1], [0.3, 1]), spec: null },
   } as P2.VeracitySets;
   const t1 = P2.table1(sets);
   assert.equal(t1.length, 4);
-  assert.equal(t1[0]['LIME top-3 % (ours)'], 90);
+  assert.equal(t1[0]['LIME top-3 % (ours)'], 50);
   assert.equal(t1[0]['LIME top-3 % (paper)'], 53);
   assert.equal(t1[3].n, 0);
   assert.equal(P2.table2(sets)[2]['energy % (paper)'], 74);
-  const pooled = P2.pooledCurve(sets);
-  assertClose(pooled.lime, [0.2, 1], 1e-9);
-  const out = P2.verdicts({ sets, detector: { error: 0.2, recall: 0.9, specificity: 0.7 }, horses: [], planted: [], fidelity: { correct: [0.5, 0.6], incorrect: [0.7] } });
-  const by = (s: string) => out.find((r) => r.claim.includes(s))!.held;
-  assert.equal(by('top-3'), 'did not hold'); // 0.867 >= 0.75
-  assert.equal(by('Energy-based'), 'held');
-  assert.equal(by('energy curve'), 'held');
-  assert.equal(by('horses'), 'not tested');
-  assert.equal(by('planted'), 'not tested');
-  assert.equal(by('Fidelity'), 'held');
-  assert.equal(by('detector works'), 'held');
+  assertClose(P2.pooledCurve(sets).lime, [0.18, 1], 1e-9); // (4 * 0.2 + 4 * 0.1 + 2 * 0.3) / 10
+  const base = { sets, detector: { error: 0.2, recall: 0.9, specificity: 0.7 }, horses: [], subset: [], planted: [], fidelity: { correct: [0.5, 0.6], incorrect: [0.7] } };
+  const out = P2.claims(base);
+  rl.stats.checkClaims('test', out);
+  const by = (rows: typeof out, s: string) => rows.find((r) => r.claim.includes(s))!.verdict;
+  // pooled n = 10: LIME top-3 0.4 vs energy 0.6 -> energy ahead by 0.2 >= 0.05: holds
+  assert.equal(by(out, 'top-3'), 'holds');
+  assert.equal(by(out, 'Table 2'), 'holds');
+  assert.equal(by(out, 'Fig. 2'), 'holds');
+  assert.equal(by(out, 'horses'), 'not tested');
+  assert.equal(by(out, 'Fig. 3'), 'too few');
+  assert.equal(by(out, 'EXTENSION'), 'too few');
+  assert.equal(by(out, 'Fig. 4'), 'too few'); // n 2 and 1: below MIN_GROUP
+  assert.equal(by(out, 'detector works'), 'holds');
+  // LIME ahead of energy: reversed; a tie: not shown; fewer than MIN_ADVERSARIES: too few
+  const rev = { ...sets, 'no sing->sing': { wave: v(8, 0.9, 0.5, 0.9, 0.5, [0.9, 1], [0.2, 1]), spec: null }, 'sing->no sing': { wave: null, spec: null } } as P2.VeracitySets;
+  const r2 = P2.claims({ ...base, sets: rev });
+  assert.equal(by(r2, 'top-3'), 'reversed');
+  assert.equal(by(r2, 'Table 2'), 'reversed');
+  assert.equal(by(r2, 'Fig. 2'), 'reversed');
+  const tie = { 'no sing->sing': { wave: v(8, 0.5, 0.52, 0.5, 0.5, [0.5, 1], [0.5, 1]), spec: null }, 'sing->no sing': { wave: null, spec: null } } as P2.VeracitySets;
+  assert.equal(by(P2.claims({ ...base, sets: tie }), 'top-3'), 'not shown');
+  const few = { 'no sing->sing': { wave: v(7, 0.1, 0.9, 0.1, 0.9, [0.1, 1], [0.9, 1]), spec: null }, 'sing->no sing': { wave: null, spec: null } } as P2.VeracitySets;
+  assert.equal(by(P2.claims({ ...base, sets: few }), 'top-3'), 'too few');
+  // Fig. 3 the authors' way: detected shares from counts; Fig. 4 decided once both groups have MIN_GROUP
+  const subset = [{ k: 1, n: 3, detected: [1, 0, 0] }, { k: 3, n: 3, detected: [1, 2, 3] }];
+  const r3 = P2.claims({ ...base, subset, fidelity: { correct: [0.6, 0.6, 0.7, 0.7, 0.8], incorrect: [0.7, 0.7, 0.7, 0.8, 0.9] } });
+  assert.equal(by(r3, 'Fig. 3'), 'holds'); // (1 + 0 + 0 + 1/3 + 2/3 + 1) / 6 = 0.5 < 0.9
+  assert.match(r3.find((r) => r.claim.includes('Fig. 3'))!.ours, /50\.0 %/);
+  assert.equal(by(r3, 'Fig. 4'), 'holds');
+  assert.equal(by(P2.claims({ ...base, pAdvMedian: { 'no sing->sing': 0.8, 'sing->no sing': 0.45 } }), 'decisive'), 'not shown');
+  assert.equal(P2.marginVerdict(0.05, 8, 8), 'holds');
 });
 
 test('logMelEnergy ranks segments by the perturbation\'s energy in log-mel (the authors\' delta_to_binary_mask on dL), not in linear magnitude', async () => {
@@ -303,4 +325,73 @@ test("LIME's off value: audioLIME 'mean' is the mean of the un-normalised log-me
   tf.dispose([L, z]);
   d.dispose();
   model.dispose();
+});
+
+test("attackSong (the authors' whole-song attack) flips every decided frame of the span, stays within the clip, and pickAdversaries draws seeded excerpts of one direction from it", async () => {
+  const model = singingVoiceCnn({ width: 0.0625, seed: 1, dropout: 0 });
+  const d = P2.detectorDomains(model, st);
+  const T = songs[0].logMel.shape[0];
+  P2.disposeSongAttack(await P2.attackSong(d, songs, 0, { domain: 'spec', start: 2, frames: 130, steps: 1 })); // warm-up: lazily built kernels
+  const n0 = tf.memory().numTensors;
+  const r = await P2.attackSong(d, songs, 0, { domain: 'spec', start: 2, frames: 130, steps: 300, lr: 0.01, clip: 1 });
+  assert.equal(tf.memory().numTensors, n0 + 4, 'only x, delta, magClean and magAdv are new');
+  assert.equal(r.centres.length, 130 - 115 + 1);
+  assert.deepEqual([r.centres[0], r.centres.at(-1)], [2 + 57, 2 + 129 - 57]);
+  assert.ok(r.converged, `converged (${r.flippedShare} flipped after ${r.iterations} steps)`);
+  r.pClean.forEach((p, i) => assert.notEqual(p >= 0.51, r.pAdv[i] >= 0.51, `frame ${r.centres[i]} flipped`));
+  const dv = r.delta.dataSync(), xv = r.x.dataSync();
+  dv.forEach((v, j) => assert.ok(Math.abs(v) <= 1 + 1e-6 && xv[j] + v >= -1e-6));
+  assert.ok(r.iterations >= 1 && r.iterations <= 300);
+  // pick: clean decision = source, attacked = target; magnitudes are the song's excerpt magnitudes
+  for (const dir of P2.DIRECTIONS) {
+    const a = P2.pickAdversaries([r], { direction: dir, perSong: 3, seed: 5 });
+    const b = P2.pickAdversaries([r], { direction: dir, perSong: 3, seed: 5 });
+    assert.deepEqual(a.refs, b.refs, 'seeded');
+    const src = dir === 'no sing->sing' ? 0 : 1;
+    const avail = r.pClean.filter((p, i) => (p >= 0.51 ? 1 : 0) === src && (r.pAdv[i] >= 0.51 ? 1 : 0) !== src).length;
+    assert.equal(a.refs.length, Math.min(3, avail));
+    assert.equal(a.succeeded, avail);
+    a.refs.forEach((ref, i) => {
+      assert.equal(a.pClean[i] >= 0.51 ? 1 : 0, src);
+      assert.equal(a.pAdv[i] >= 0.51 ? 1 : 0, 1 - src);
+      assert.equal(a.iterations[i], r.iterations);
+    });
+    if (a.refs.length) {
+      const m = P2.excerptMagnitudes(songs, a.refs);
+      assertClose(a.magClean.dataSync(), m.dataSync(), 1e-4, 'picked clean magnitudes');
+      const p = tf.tidy(() => tf.sigmoid(d.logitOfMag(tf.add(a.magClean, a.deltaMag))).dataSync());
+      assertClose(Array.from(p), a.pAdv, 1e-4, 'picked adversaries predict as recorded');
+      m.dispose();
+    }
+    P2.disposeAdversaries(a);
+    P2.disposeAdversaries(b);
+  }
+  P2.disposeSongAttack(r);
+  // waveform: a few steps stay within the clip; the span's audio is the song's
+  const w = await P2.attackSong(d, songs, 0, { domain: 'wave', start: 0, frames: 120, steps: 3 });
+  assert.equal(w.x.shape[0], 119 * 315 + 1024);
+  assertClose(Array.from(w.x.dataSync()).slice(0, 50), Array.from(songs[0].signal.subarray(0, 50)), 0);
+  assert.ok(Array.from(w.delta.dataSync()).every((v) => Math.abs(v) <= 0.01 + 1e-7));
+  assert.ok(w.iterations <= 3);
+  P2.disposeSongAttack(w);
+  await assert.rejects(() => P2.attackSong(d, songs, 0, { domain: 'spec', start: T - 100 }), /must lie in the song's/);
+  await assert.rejects(() => P2.attackSong(d, songs, 3, { domain: 'spec' }), /no song 3/);
+  d.dispose();
+  model.dispose();
+});
+
+test('chooseSpans: non-overlapping spans closest to half sung; the whole song when frames is null', () => {
+  const T = 1000;
+  const labels = new Uint8Array(T);
+  for (let t = 600; t < 700; t++) labels[t] = 1; // sung frames 600-699
+  const song = { name: 's', signal: new Float32Array(0), sampleRate: 22050, logMel: { data: new Float32Array(T * 80), shape: [T, 80] }, labels } as unknown as P2.SvdSong;
+  assert.deepEqual(P2.chooseSpans(song, { frames: null }), [{ start: 0, frames: T }]);
+  const [one] = P2.chooseSpans(song, { frames: 200 });
+  const decided = Array.from({ length: 86 }, (_, i) => labels[one.start + 57 + i]);
+  const share = decided.reduce((a, b) => a + b, 0) / 86;
+  assert.ok(Math.abs(share - 0.5) < 0.07, `span at ${one.start} is ${share} sung`);
+  const two = P2.chooseSpans(song, { frames: 200, n: 2 });
+  assert.equal(two.length, 2);
+  assert.ok(two[0].start + 200 <= two[1].start);
+  assert.throws(() => P2.chooseSpans(song, { frames: 100 }), /frames must be an integer >= 115/);
 });

@@ -3,6 +3,7 @@ export type { BackendName } from './backend';
 export { Rng, seedFor } from './random';
 export { asFn, checkOptions, assertFinite } from './model';
 export { registerGradientFixes } from './kernels';
+export { adam, FusedAdamOptimizer } from './adam';
 export type { Model, ModelFn } from './model';
 export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool } from './parallel';
 export type { ModelPoolOptions, PoolOutput, PoolModelArtifacts } from './parallel';

@@ -13,8 +13,8 @@
  * (kernels/sign.ts: +-1 for any nonzero x, as on cpu and in PyTorch) and float32 Log1p accurate
  * near 0 (kernels/log1p.ts), float32 ClipByValue that keeps NaN (kernels/clipByValue.ts), Sum / Mean
  * over leading axes, Multiply / Add / Sub with a per-channel vector and a one-pass Relu gradient
- * (kernels/elementwise.ts, C), GatherV2 along axis 0 as block copies (kernels/gather.ts), then
- * registerGradientFixes().
+ * (kernels/elementwise.ts, C), GatherV2 along axis 0 as block copies (kernels/gather.ts), the
+ * fused Adam update 'RobustlensAdam' (adam.ts), then registerGradientFixes().
  *
  * @example
  *   await engine.ready();   // registers these on wasm
@@ -38,6 +38,7 @@ import { log1pWasmConfig, captureStockLog1p } from './kernels/log1p';
 import { clipByValueWasmConfig, captureStockClipByValue } from './kernels/clipByValue';
 import { conv2DWasmConfig, captureStockConv2D } from './kernels/conv2D';
 import { gatherWasmConfig, captureStockGather } from './kernels/gather';
+import { adamKernelConfig } from './adam';
 import { ELEMENTWISE_REPLACEMENTS, captureStockElementwise, reluGradWasmConfig, reluGradient, reluGradGradient } from './kernels/elementwise';
 
 /** The kernel configs robustlens adds to the wasm backend. */
@@ -48,6 +49,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   einsumConfig,
   reluGradWasmConfig,
+  adamKernelConfig,
 ];
 
 let registered = false;

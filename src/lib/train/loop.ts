@@ -4,7 +4,7 @@
  * fitAdversarial, fitTrades and fitActivationSensitivity differ only in their step function.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, checkOptions, seedFor } from '../engine';
+import { Rng, checkOptions, seedFor, adam } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
 import { Dataset, MetricFn, accuracyFor, isClassification, predictBatched } from './evaluate';
 
@@ -156,7 +156,7 @@ export async function runLoop(
 
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   if (vars.length === 0) throw new Error(`${where}: the model has no trainable weights`);
-  const opt: tf.Optimizer = optimizer === 'adam' ? tf.train.adam(lr) : momentum > 0 ? tf.train.momentum(lr, momentum) : tf.train.sgd(lr);
+  const opt: tf.Optimizer = optimizer === 'adam' ? adam(lr) : momentum > 0 ? tf.train.momentum(lr, momentum) : tf.train.sgd(lr);
   const rng = new Rng(seedFor(seed, 'shuffle'));
   const n = train.x.shape[0];
   const steps = Math.ceil(n / batchSize);

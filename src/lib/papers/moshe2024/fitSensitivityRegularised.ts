@@ -8,9 +8,12 @@
  *   'relative'  ||Delta_l(x_i, eta_adv)||_2 / s_l,   s_l = sqrt(mean_i ||a_l(x_i) - mean_j a_l(x_j)||^2)
  *               (the batch spread of the layer: invariant to scaling and shifting the activations, so the
  *               network cannot lower it by shrinking a layer or by collapsing it: s_l -> 0 raises it)
- *   'excess'    relu(||Delta_l(x_i, eta_adv)|| - ||Delta_l(x_i, eta_rand)||) / s_l: only what the
+ *   'excess'    relu(||Delta_l(x_i, eta_adv)|| - sg ||Delta_l(x_i, eta_rand)||) / s_l: only what the
  *               adversarial direction moves beyond a random direction of the same L2 size
- *               (eta_rand = eps * random signs, ||eta_rand|| = ||eta_adv|| before clipping)
+ *               (eta_rand = eps * random signs, ||eta_rand|| = ||eta_adv|| before clipping; sg = no
+ *               gradient through the random change, so the network is not pushed to raise it)
+ *   'logRatio'  relu(log ||Delta_l(x_i, eta_adv)|| - sg log ||Delta_l(x_i, eta_rand)||): the log of the adversarial /
+ *               random ratio itself, where it exceeds 1 (scale-free, no division by a spread that can vanish)
  * eta_adv: 'adversarial' = FGSM with a random start on the task loss (Wong et al. 2020, arXiv
  *   2001.03994): clip(u + 1.25 eps sign(grad_x CE(f(x + u), y)), -eps, eps), u ~ U[-eps, eps];
  *   'layer' = the same step on sum_l ||Delta_l||^2 (the direction that moves the regularised layers
@@ -34,7 +37,7 @@ export function acts(view: tf.LayersModel, x: tf.Tensor): tf.Tensor[] {
   return Array.isArray(r) ? r : [r];
 }
 
-export type PenaltyKind = 'absolute' | 'relative' | 'excess';
+export type PenaltyKind = 'absolute' | 'relative' | 'excess' | 'logRatio';
 export type EtaKind = 'adversarial' | 'layer' | 'random';
 
 export interface SensitivityRegularisedOptions extends FitOptions {
@@ -51,8 +54,14 @@ export interface SensitivityRegularisedOptions extends FitOptions {
   clip?: [number, number];
 }
 
-export const PENALTIES: readonly PenaltyKind[] = ['absolute', 'relative', 'excess'];
+export const PENALTIES: readonly PenaltyKind[] = ['absolute', 'relative', 'excess', 'logRatio'];
 export const ETAS: readonly EtaKind[] = ['adversarial', 'layer', 'random'];
+
+/** x with its gradient cut: the random change is a reference level the network is not pushed to raise. */
+function stopGradient(x: tf.Tensor): tf.Tensor {
+  const f = tf.customGrad(((v: tf.Tensor) => ({ value: tf.clone(v), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x);
+}
 
 /** Per-example ||a - b||_2 over all but the batch axis. */
 function rowNorm(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
@@ -76,7 +85,7 @@ export function batchSpread(a: tf.Tensor): tf.Scalar {
 export function sensitivityPenalty(clean: tf.Tensor[], adv: tf.Tensor[], rand: tf.Tensor[] | null, penalty: PenaltyKind): tf.Scalar {
   if (!PENALTIES.includes(penalty)) throw new Error(`sensitivityPenalty: penalty must be one of ${PENALTIES.join(', ')}, got ${String(penalty)}.`);
   if (clean.length !== adv.length) throw new Error('sensitivityPenalty: clean and perturbed activation lists differ in length.');
-  if (penalty === 'excess' && (!rand || rand.length !== clean.length)) throw new Error("sensitivityPenalty: 'excess' needs the activations on the random perturbation.");
+  if ((penalty === 'excess' || penalty === 'logRatio') && (!rand || rand.length !== clean.length)) throw new Error("sensitivityPenalty: 'excess' needs the activations on the random perturbation.");
   return tf.tidy(() => {
     let total: tf.Tensor = tf.scalar(0);
     clean.forEach((a, l) => {
@@ -84,7 +93,8 @@ export function sensitivityPenalty(clean: tf.Tensor[], adv: tf.Tensor[], rand: t
       let p: tf.Tensor;
       if (penalty === 'absolute') p = tf.mean(dAdv);
       else if (penalty === 'relative') p = tf.div(tf.mean(dAdv), batchSpread(a));
-      else p = tf.div(tf.mean(tf.relu(tf.sub(dAdv, rowNorm((rand as tf.Tensor[])[l], a)))), batchSpread(a));
+      else if (penalty === 'logRatio') p = tf.mean(tf.relu(tf.sub(tf.log(dAdv), stopGradient(tf.log(rowNorm((rand as tf.Tensor[])[l], a))))));
+      else p = tf.div(tf.mean(tf.relu(tf.sub(dAdv, stopGradient(rowNorm((rand as tf.Tensor[])[l], a))))), batchSpread(a));
       total = tf.add(total, p);
     });
     return total as tf.Scalar;
@@ -101,7 +111,7 @@ export function regulariserEta(
 ): tf.Tensor {
   return tf.tidy(() => {
     const u = tf.randomUniform(x.shape, -o.eps, o.eps, 'float32', o.seed);
-    if (o.eta === 'random') return u;
+    if (o.eta === 'random') return tf.sub(tf.clipByValue(tf.add(x, u), o.clip[0], o.clip[1]), x);
     const f = asFn(model);
     const objective = o.eta === 'adversarial'
       ? (z: tf.Tensor) => o.lossFn(y, f(z))
@@ -145,7 +155,7 @@ export async function fitSensitivityRegularised(model: tf.LayersModel, train: Da
     const lam = warmLambda(lambda, ctx.epoch, ctx.step, warmupEpochs, stepsPerEpoch);
     const e = regulariserEta(ctx.model, view, ctx.x, ctx.y, { eps, eta, seed: ctx.seed, clip, lossFn: ctx.lossFn });
     const xAdv = tf.add(ctx.x, e);
-    const xRand = penalty === 'excess'
+    const xRand = penalty === 'excess' || penalty === 'logRatio'
       ? tf.clipByValue(tf.add(ctx.x, tf.mul(eps, tf.sign(tf.randomUniform(ctx.x.shape, -1, 1, 'float32', ctx.seed + 1)))), clip[0], clip[1])
       : null;
     return ctx.minimize(() => {

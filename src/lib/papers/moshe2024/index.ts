@@ -30,4 +30,8 @@ export { claimVerdicts, claimSummary, metricVerdict, verdictOf } from './claimVe
 export type { VerdictRow, Verdict, MetricVerdict, ClaimSummaryOptions } from './claimVerdicts';
 export { robustnessSweep } from './robustnessSweep';
 export type { SweepRow } from './robustnessSweep';
-export { synthExamplesFigure, sensitivityLayerFigure, sensitivityNeuronFigure, robustnessFigure, attributionGridFigure, familyTableWide, rowsOf } from './figures';
+export { synthExamplesFigure, sensitivityLayerFigure, sensitivityNeuronFigure, robustnessFigure, attributionGridFigure, familyTableWide, rowsOf, tradeoffFigure } from './figures';
+export { fitSensitivityRegularised, sensitivityPenalty, batchSpread, regulariserEta, warmLambda, acts, PENALTIES, ETAS } from './fitSensitivityRegularised';
+export type { SensitivityRegularisedOptions, PenaltyKind, EtaKind } from './fitSensitivityRegularised';
+export { lambdaSweep, chooseLambda } from './lambdaSweep';
+export type { LambdaRow, LambdaSweepOptions } from './lambdaSweep';

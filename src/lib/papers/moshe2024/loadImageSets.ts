@@ -24,6 +24,8 @@ export const P3_DATA_FILES: Record<ImageDataset, { folder: string; files: string
 export interface P3Data {
   synthTrain: SynthImageSet;
   synthTest: SynthImageSet;
+  /** Held-out planted-object images (as many as the test set, another seed) for choosing lambda. */
+  synthValid: SynthImageSet;
   images: Partial<Record<ImageDataset, { train: ImageSet; test: ImageSet }>>;
 }
 
@@ -47,10 +49,11 @@ function loadOne(ds: ImageDataset, cfg: P3Config, split: 'train' | 'test'): Imag
   throw new Error(`moshe2024: unknown data set "${ds}" (mnist, fashion, cifar10).`);
 }
 
-function synthSet(cfg: P3Config, split: 'train' | 'test'): SynthImageSet {
+function synthSet(cfg: P3Config, split: 'train' | 'test' | 'valid'): SynthImageSet {
   const s = cfg.synth;
   const common = { size: s.size, channels: s.channels, classes: s.classes, contrast: s.contrast, minScale: s.minScale, maxScale: s.maxScale };
-  return split === 'train' ? synthImages({ n: s.nTrain, seed: s.seed, ...common }) : synthImages({ n: s.nTest, seed: s.seed + 1000, ...common });
+  if (split === 'train') return synthImages({ n: s.nTrain, seed: s.seed, ...common });
+  return synthImages({ n: s.nTest, seed: s.seed + (split === 'test' ? 1000 : 2000), ...common });
 }
 
 /** The training set of one data set, exactly as loadImageSets(cfg) builds it (synthTrain or images[ds].train). */
@@ -62,9 +65,10 @@ export function loadTrainSet(cfg: P3Config, dataset: ImageDataset | 'synth'): Im
 export function loadImageSets(cfg: P3Config): P3Data {
   const synthTrain = synthSet(cfg, 'train');
   const synthTest = synthSet(cfg, 'test');
+  const synthValid = synthSet(cfg, 'valid');
   const images: P3Data['images'] = {};
   for (const ds of cfg.images.datasets) images[ds] = { train: loadOne(ds, cfg, 'train'), test: loadOne(ds, cfg, 'test') };
-  return { synthTrain, synthTest, images };
+  return { synthTrain, synthTest, synthValid, images };
 }
 
 /** Join a data root and a set's folder (for messages). */

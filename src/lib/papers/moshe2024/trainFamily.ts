@@ -16,7 +16,8 @@ import type { ImageSet } from '../../data';
 import { toTensors } from '../../data';
 import { defineTrainer, getOrTrain, getOrTrainMany, smallCnn } from '../../models';
 import type { GetOrTrainResult, TrainResult } from '../../models';
-import { fit, fitActivationSensitivity, fitAdversarial, fitTrades } from '../../train';
+import { fit, fitAdversarial, fitTrades } from '../../train';
+import { fitSensitivityRegularised } from './fitSensitivityRegularised';
 import type { FitResult } from '../../train';
 import { ImageDataset, P3Config } from './config';
 import { Family } from './families';
@@ -63,7 +64,7 @@ function familyModel(fam: Family, train: ImageSet, options: TrainFamilyOptions) 
     fam.kind === 'standard' ? {} :
     fam.kind === 'pgd' ? { eps, pgdSteps: t.pgdSteps, mode: t.pgdMode, warmupEpochs: 1 } :
     fam.kind === 'trades' ? { eps, beta: t.tradesBeta, steps: t.tradesSteps } :
-    { eps, lambda: fam.lambda, eta: t.asEta, layers: t.layers };
+    { eps, lambda: fam.lambda, eta: t.asEta, layers: t.layers, penalty: t.asPenalty, warmupEpochs: t.asWarmupEpochs, regulariser: 'fitSensitivityRegularised' };
   const conf = { paper: 'P3', family: fam.key, dataset, nTrain: train.shape[0], inputShape: [h, w, c], classes, model: cfg.model, budget, objective };
   const name = modelName(dataset, fam, seed, cfg.scale);
   return { name, conf, t, eps, h, w, c, classes, budget };
@@ -83,7 +84,7 @@ async function trainFamilyModel(fam: Family, train: ImageSet, options: TrainFami
       res = await fitAdversarial(model, data, { ...budget, mode: t.pgdMode, attack: pgdTrainAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
     }
     else if (fam.kind === 'trades') res = await fitTrades(model, data, { ...budget, eps, beta: t.tradesBeta, steps: t.tradesSteps, clip: [0, 1] });
-    else res = await fitActivationSensitivity(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, clip: [0, 1] });
+    else res = await fitSensitivityRegularised(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, penalty: t.asPenalty, warmupEpochs: t.asWarmupEpochs, clip: [0, 1] });
     return { model, history: res.history.map((e) => ({ epoch: e.epoch, ...e.metrics })), data: { dataset, n: train.shape[0] } };
   } finally {
     tf.dispose([data.x, data.y]);

@@ -2,8 +2,8 @@
  * P2 (Praher, Prinz, Flexer & Widmer, ISMIR 2021, arXiv 2107.09045): does LIME find the regions
  * that really caused a singing voice detector's decision? Configuration per scale, the paper's
  * numbers, and the composite steps only this paper needs: songs and excerpts with frame labels,
- * the detector in its three domains, training and evaluation, adversaries in both directions and
- * domains, LIME's veracity test, planted-truth masked attacks, and drawn "horses".
+ * the detector in its three domains, training and evaluation, the authors' whole-song adversaries in
+ * both directions and domains, LIME's veracity test, planted-truth masked attacks, and drawn "horses".
  */
 export { config, PAPER } from './config';
 export type { P2Config } from './config';
@@ -26,7 +26,9 @@ export type { LimeSet, LimeOff, LimeRunOptions, VeracityResult } from './limeVer
 export { segmentMasks, poolSegments, pooledIntegratedGradients } from './plantedTruth';
 export { drawShape, shapeMask, SHAPES } from './drawShape';
 export type { DrawOptions, ShapeKind } from './drawShape';
-export { table1, table2, curveRows, pooledCurve, verdicts } from './summaries';
-export type { VeracitySets, Verdict } from './summaries';
-export { veracityStudy, fidelityByCorrectness, plantedStudy, horseStudy } from './studies';
-export type { VeracityStudy, PlantedRow, HorseRow } from './studies';
+export { table1, table2, curveRows, pooledCurve, claims, marginVerdict, MARGIN, MIN_ADVERSARIES, MIN_GROUP } from './summaries';
+export type { VeracitySets, ClaimInputs } from './summaries';
+export { veracityStudy, subsetStudy, fidelityByCorrectness, plantedStudy, horseStudy } from './studies';
+export type { VeracityStudy, SpanRow, SubsetRow, PlantedRow, HorseRow } from './studies';
+export { attackSong, pickAdversaries, chooseSpans, disposeSongAttack } from './songAttack';
+export type { SongAttack, SongAttackOptions } from './songAttack';
