@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
+import { checkValues } from './checkData';
 
 export type MetricFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => number;
 export interface Dataset {
@@ -60,6 +61,10 @@ export function accuracyFor(loss: LossName | LossFn | undefined, yTrue: tf.Tenso
 export function evaluate(model: tf.LayersModel, data: Dataset, options: EvaluateOptions = {}): Record<string, number> {
   checkOptions('evaluate', options, ['loss', 'metrics', 'batchSize']);
   const lossFn = resolveLoss(options.loss ?? 'softmaxCE', 'evaluate');
+  if (!(model instanceof tf.LayersModel)) throw new Error('evaluate: model must be a tf.LayersModel');
+  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) throw new Error('evaluate: data must be { x: tf.Tensor, y: tf.Tensor }');
+  if (data.x.shape[0] !== data.y.shape[0]) throw new Error(`evaluate: data.x has ${data.x.shape[0]} examples but data.y has ${data.y.shape[0]}`);
+  checkValues('evaluate', model, data, 'data', options.loss ?? 'softmaxCE');
   const pred = predictBatched(model, data.x, options.batchSize ?? 256);
   try {
     const out: Record<string, number> = { loss: tf.tidy(() => lossFn(data.y, pred).dataSync()[0]) };
