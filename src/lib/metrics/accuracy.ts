@@ -7,11 +7,8 @@
  * @example accuracy(logits, y)              // same, from precomputed outputs
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, Model } from '../engine';
-import {
-  checkBatch, checkOutputKind, forward, labelIndices, MetricMeta, MetricResult, OutputKind, positiveInt, predictedClasses,
-  summarise, withMeta, outputs2d, asTensor, scoped,
-} from './common';
+import { checkOptions, Model, positiveInt, outputs2d, checkedModel, checkInput } from '../engine';
+import { checkOutputKind, forward, labelIndices, MetricMeta, MetricResult, OutputKind, predictedClasses, summarise, withMeta, asTensor, scoped } from './common';
 
 export interface AccuracyOptions {
   /** Rows per forward pass (default 64). */
@@ -50,9 +47,9 @@ function accuracyImpl(a: Model | tf.Tensor, b: tf.Tensor | Labels, c?: Labels | 
   checkOptions(where, options, KNOWN);
   const x = b as tf.Tensor;
   if (!(x instanceof tf.Tensor)) throw new Error(`${where}: x must be a tf.Tensor batch when a model is given.`);
-  checkBatch(where, x);
+  checkInput(where, x);
   const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
-  const out = forward(asFn(a), x, batchSize);
+  const out = forward(checkedModel(where, a), x, batchSize);
   try {
     return correctness(where, out, c as Labels, options);
   } finally {
