@@ -28,14 +28,19 @@ export function assertFinite(where: string, t: tf.Tensor, what = 'input'): void 
 }
 
 /**
- * x must be a tf.Tensor batch [batch, ...example] of rank >= 2, non-empty, float32 (an int or
- * bool tensor is an error naming the fix, not a kernel dtype error later) and finite.
+ * x must be a tf.Tensor batch [batch, ...example] of rank >= 2, non-empty and float32 (an int or
+ * bool tensor is an error naming the fix, not a kernel dtype error later). No read-back.
  */
-export function checkInput(where: string, x: unknown, what = 'x'): asserts x is tf.Tensor {
+export function checkInputShape(where: string, x: unknown, what = 'x'): asserts x is tf.Tensor {
   if (!(x instanceof tf.Tensor)) throw new Error(`${where}: ${what} must be a tf.Tensor with the batch first, got ${typeof x}.`);
   if (x.rank < 2) throw new Error(`${where}: ${what} must be a batch of rank >= 2 (the batch dimension first, then at least one feature dimension), got shape [${x.shape}].`);
   if (x.shape[0] === 0) throw new Error(`${where}: ${what} is an empty batch.`);
   if (x.dtype !== 'float32') throw new Error(`${where}: ${what} must be float32, got ${x.dtype}; convert it with ${what}.toFloat().`);
+}
+
+/** checkInputShape, and x must be finite (one read-back). */
+export function checkInput(where: string, x: unknown, what = 'x'): asserts x is tf.Tensor {
+  checkInputShape(where, x, what);
   assertFinite(where, x, what);
 }
 

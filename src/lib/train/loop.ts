@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, checkOptions, seedFor, adam } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
 import { Dataset, MetricFn, accuracyFor, checkData, isClassification, predictBatched } from './evaluate';
+import { checkValues } from './checkData';
 
 export interface Progress {
   /** 1-based epoch. */
@@ -132,6 +133,8 @@ export async function runLoop(
   if (lrSchedule !== undefined && typeof lrSchedule !== 'function') throw new Error(`${where}: lrSchedule must be a function (epoch, epochs) => lr`);
   const lossName = options.loss ?? 'softmaxCE';
   const lossFn = resolveLoss(lossName, where);
+  checkValues(where, model, train, 'train', lossName);
+  if (options.valid) checkValues(where, model, options.valid, 'valid', lossName);
   const metricFns = options.metrics ?? {};
   const es = options.earlyStopping;
   if (es) checkOptions(`${where}: earlyStopping`, es, ['metric', 'patience', 'mode', 'restoreBest']);
