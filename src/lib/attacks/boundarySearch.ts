@@ -25,7 +25,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { chunkRanges, perturbationSizes, resolveClassLoss, resolveThreshold } from './common';
+import { chunkRanges, resolveClassLoss, resolveThreshold } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { cwL2 } from './cwL2';
 import type { CwL2Options } from './cwL2';
 import { isAdversarial } from './isAdversarial';

@@ -52,35 +52,9 @@ export function checkMask(where: string, mask: tf.Tensor | undefined, x: tf.Tens
   if (!binary) throw new Error(`${where}: mask must hold only 0 and 1.`);
 }
 
-/** Per-example L2 norm of a batch tensor: [N]. */
-export function rowL2(t: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => t.reshape([t.shape[0], -1]).square().sum(1).sqrt()) as tf.Tensor1D;
-}
-
-/** Per-example Linf norm of a batch tensor: [N]. */
-export function rowLinf(t: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => t.reshape([t.shape[0], -1]).abs().max(1)) as tf.Tensor1D;
-}
-
 /** [N] values reshaped to [N, 1, ..., 1] of the given rank, for broadcasting against a batch. */
 export function perExample(v: tf.Tensor, rank: number): tf.Tensor {
   return v.reshape([v.shape[0], ...new Array(rank - 1).fill(1)]);
-}
-
-/**
- * Per-example sizes of a perturbation: L2, Linf and SNR in dB, SNR = 20 log10(||x|| / ||xAdv - x||)
- * (Infinity where xAdv equals x).
- *
- * @example const { l2, linf, snrDb } = perturbationSizes(x, r.xAdv);
- */
-export function perturbationSizes(x: tf.Tensor, xAdv: tf.Tensor): { l2: number[]; linf: number[]; snrDb: number[] } {
-  if (!tf.util.arraysEqual(x.shape, xAdv.shape)) throw new Error(`perturbationSizes: x [${x.shape}] and xAdv [${xAdv.shape}] differ in shape.`);
-  const [l2, linf, nx] = tf.tidy(() => {
-    const d = xAdv.sub(x);
-    return [rowL2(d), rowLinf(d), rowL2(x)].map((t) => Array.from(t.dataSync()));
-  }) as unknown as number[][];
-  const snrDb = l2.map((n, i) => 20 * Math.log10(nx[i] / n));
-  return { l2, linf, snrDb };
 }
 
 /** delta clipped so that x + delta stays inside range (norms can only shrink, since x is inside). */

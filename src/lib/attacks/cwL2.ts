@@ -18,7 +18,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { Adam, attackInChunks, checkMask, checkRange, gradWithAux, perturbationSizes, resolveClassLoss, resolveThreshold, toTensor, whereRows } from './common';
+import { Adam, attackInChunks, checkMask, checkRange, gradWithAux, resolveClassLoss, resolveThreshold, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 

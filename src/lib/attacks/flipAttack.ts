@@ -20,7 +20,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { Adam, attackInChunks, checkMask, checkRange, chunkRanges, clipDelta, gradWithAux, perturbationSizes, resolveThreshold, toTensor, whereRows } from './common';
+import { Adam, attackInChunks, checkMask, checkRange, chunkRanges, clipDelta, gradWithAux, resolveThreshold, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 

@@ -19,7 +19,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { checkMask, checkRange, chunkRanges, clipDelta, concatRows, perExample, perExampleList, perturbationSizes, resolveThreshold, rowsOf, toTensor, whereRows } from './common';
+import { checkMask, checkRange, chunkRanges, clipDelta, concatRows, perExample, perExampleList, resolveThreshold, rowsOf, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { successTensor } from './isAdversarial';
 import type { CriterionSpec } from './isAdversarial';
 import { perExampleLoss, prepareLabels } from './losses';

@@ -25,7 +25,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { attackInChunks, Adam, checkMask, checkRange, clipDelta, gradWithAux, perturbationSizes, toTensor, whereRows } from './common';
+import { attackInChunks, Adam, checkMask, checkRange, clipDelta, gradWithAux, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertFinite, ModelFn, outputs2d, sameShape } from '../engine';
+import { rowL2 } from '../attacks/perturbationSizes';
 
 /** What a table needs to label and sort a metric without special cases (Quantus-style). */
 export interface MetricMeta {
@@ -167,9 +168,12 @@ export function labelIndices(where: string, y: tf.Tensor | number[] | number[][]
   return out;
 }
 
-/** Per-example L2 norms of a [N, ...] tensor (float32, read back). */
+/** Per-example L2 norms of a [N, ...] tensor (read back; attacks' rowL2). */
 export function rowNorms(t: tf.Tensor): number[] {
-  return Array.from(tf.tidy(() => tf.sqrt(tf.sum(tf.square(t.reshape([t.shape[0], -1])), 1)).dataSync()));
+  const n = rowL2(t);
+  const v = Array.from(n.dataSync());
+  n.dispose();
+  return v;
 }
 
 /**
