@@ -1,7 +1,7 @@
 /** P4 paper module (Wang, Fredrikson & Datta 2022, arXiv 2103.11257): analytic answers on linear models, properties, errors, leaks. */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -359,6 +359,16 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
     // the init model's config is part of the key: retraining the rung below retrains the rungs above
     const changed = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true, lr: 2e-3 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
     assert.ok(changed.every((r) => !r.cached));
+    // a per-rung override (longer fine-tuning with an eps warm-up) retrains that rung only
+    const over = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true, lr: 2e-3, perRung: { '0.5': { fineTuneEpochs: 3, warmupEpochs: 2 } } }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.deepEqual(over.map((r) => r.cached), [true, true, false], 'the rungs below keep their cache keys');
+    const card = JSON.parse(readFileSync(join(dir, 'p4t_lad_eps0.5', 'card.json'), 'utf8'));
+    assert.equal(card.history.length, 3, 'the override\'s epochs');
+    assert.deepEqual(card.config.warmup, { epochs: 2, epsFrom: 0.25 }, 'the warm-up starts at the init rung\'s eps and is part of the key');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'p4t_lad_eps0.25', 'card.json'), 'utf8')).config.warmup, undefined);
+    over.forEach((r) => r.model.dispose());
+    await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, ladder: { ...ladder, warmupEpochs: 1.5 }, eps: 0.5 }), /warmupEpochs must be a non-negative integer/);
+    await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: 0.5, epsFrom: 1 }), /epsFrom must be in \[0, eps\]/);
     [...chained, ...changed].forEach((r) => r.model.dispose());
     await assert.rejects(P4.trainLadder('p4t_lad2', d, { ladder: { ...ladder, epsilons: [0.5], fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir }), /must start with 0/);
     [...rungs, ...again2].forEach((r) => r.model.dispose());
@@ -368,6 +378,12 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('warmupEps: linear from epsFrom to eps over the warm-up epochs, then eps; no warm-up = eps throughout', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map(P4.warmupEps(1, 0.5, 4)), [0.625, 0.75, 0.875, 1, 1, 1]);
+  assert.deepEqual([1, 2].map(P4.warmupEps(1, 0, 2)), [0.5, 1]);
+  assert.deepEqual([1, 7].map(P4.warmupEps(0.5, 0.25, 0)), [0.5, 0.5]);
 });
 
 test('stepSchedule: lr, lr/10, lr/100 at the given fractions of the epochs', () => {

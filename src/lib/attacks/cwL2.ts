@@ -16,24 +16,10 @@
  *   const r = await cwL2(model, x, y, { steps: 200, binarySearchSteps: 5 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import {
-  Adam,
-  attackInChunks,
-  checkInput,
-  checkMask,
-  checkPositive,
-  checkPositiveInt,
-  checkRange,
-  gradWithAux,
-  perturbationSizes,
-  probeModel,
-  resolveClassLoss,
-  resolveThreshold,
-  toTensor,
-  whereRows,
-} from './common';
+import { Adam, attackInChunks, checkMask, checkRange, gradWithAux, resolveClassLoss, resolveThreshold, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 
@@ -194,11 +180,11 @@ export async function cwL2(model: Model, x: tf.Tensor, y: Labels, options: CwL2O
     abortEarly: options.abortEarly ?? true,
     range: options.range === undefined ? [0, 1] : options.range,
   };
-  checkPositive(where, 'confidence', plan.kappa, true);
-  checkPositiveInt(where, 'binarySearchSteps', plan.rounds);
-  checkPositiveInt(where, 'steps', plan.steps);
-  checkPositive(where, 'lr', plan.lr);
-  checkPositive(where, 'initialConst', plan.c0);
+  positiveNumber(where, 'confidence', plan.kappa, true);
+  positiveInt(where, 'binarySearchSteps', plan.rounds);
+  positiveInt(where, 'steps', plan.steps);
+  positiveNumber(where, 'lr', plan.lr);
+  positiveNumber(where, 'initialConst', plan.c0);
   checkRange(where, x, plan.range);
   checkMask(where, options.mask, x);
   const n = x.shape[0];

@@ -29,7 +29,7 @@
 import { extname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { backendName } from './backend';
-import { checkOptions } from './model';
+import { checkOptions } from './validate';
 import { workerCount } from './parallel';
 
 /** A registered task function: its name, the module defining it (absolute path) and the function. */

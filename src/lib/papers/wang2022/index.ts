@@ -9,7 +9,7 @@ export { loadP4Data } from './loadP4Data';
 export type { P4Data } from './loadP4Data';
 export { pgdL2Attack } from './pgdL2Attack';
 export type { PgdL2AttackOptions } from './pgdL2Attack';
-export { trainClassifier, stepSchedule } from './trainClassifier';
+export { trainClassifier, stepSchedule, warmupEps } from './trainClassifier';
 export type { TrainClassifierOptions, TrainClassifierResult } from './trainClassifier';
 export { trainLadder } from './trainLadder';
 export type { Rung, TrainLadderOptions } from './trainLadder';
