@@ -43,7 +43,16 @@ test('layerChange: relative change per example and mean |change| per neuron (han
     close(r.rel[1], 0.5);
     close(r.neuron[0], 0);
     close(r.neuron[1], (5 + 0.5) / 2);
-    tf.dispose([a, b]);
+    close(r.abs[0], 5);
+    close(r.abs[1], 0.5);
+    close(r.spread, Math.sqrt(((1 + 4) + (1 + 4)) / 2)); // mean (2, 2): deviations (1, 2) and (-1, -2)
+    // the spread ignores an offset added to every activation (the relative change does not)
+    const [a2, b2] = [a, b].map((t) => tf.add(t, 10));
+    const r2 = layerChange(a2, b2);
+    close(r2.spread, r.spread);
+    close(r2.abs[0], 5);
+    assert.ok(r2.rel[0] < r.rel[0] / 2);
+    tf.dispose([a, b, a2, b2]);
   });
 });
 
@@ -56,6 +65,7 @@ test('activationSensitivityProfile: adversarial moves activations more than rand
   assert.equal(p.layers[0].neuronAdv.length, 12);
   close(p.l2Rand, p.l2Adv, 1e-3 * p.l2Adv, 'equal L2 budget');
   assert.ok(p.layers[0].relAdv > p.layers[0].relRand, `adv ${p.layers[0].relAdv} vs random ${p.layers[0].relRand}`);
+  assert.ok(p.layers[0].spreadAdv > p.layers[0].spreadRand && p.layers[0].spreadRand > 0, `spread units: adv ${p.layers[0].spreadAdv} vs random ${p.layers[0].spreadRand}`);
   await assert.rejects(activationSensitivityProfile(m, x, y, { layers: [], eps: 0.1 }), /non-empty list/);
   tf.dispose([x, y]);
   m.dispose();
