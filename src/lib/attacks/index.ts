@@ -12,6 +12,8 @@ export { perturbationSizes } from './perturbationSizes';
 export type { PerturbationSizes } from './perturbationSizes';
 export { snrEps } from './snrEps';
 export { pgd, pgdSync } from './pgd';
+export { pgdTrainingAttack, rampedEps } from './pgdTrainingAttack';
+export type { PgdTrainingAttackOptions } from './pgdTrainingAttack';
 export type { PgdOptions, PgdResult } from './pgd';
 export { fgsm } from './fgsm';
 export type { FgsmOptions } from './fgsm';
