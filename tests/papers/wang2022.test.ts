@@ -1,7 +1,7 @@
 /** P4 paper module (Wang, Fredrikson & Datta 2022, arXiv 2103.11257): analytic answers on linear models, properties, errors, leaks. */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -49,34 +49,6 @@ test('config: every scale is complete; robust-accuracy budgets are searched budg
   const a = P4.config('demo');
   a.ladder.epsilons.push(9);
   assert.ok(!P4.config('demo').ladder.epsilons.includes(9));
-});
-
-test('pgdL2Attack: stays in the L2 ball and [0, 1], raises the loss, is seeded by the step seed, leaves no tensors', async () => {
-  const { model } = linearModel(3, 2);
-  const x = tf.tensor(new Rng(3).uniforms(6 * 4, 0.2, 0.8), [6, 2, 2, 1]);
-  const y = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
-  const yOne = tf.oneHot(y, 3);
-  const attack = P4.pgdL2Attack({ eps: 0.3, steps: 5 });
-  const ce = (xx: tf.Tensor) => tf.tidy(() => tf.logSoftmax(model.predict(xx) as tf.Tensor).mul(tf.oneHot(y, 3)).sum(1).neg().dataSync());
-  await noLeak(() => {
-    const a = attack(model, x, y, { seed: 7, epoch: 1, step: 1 }) as tf.Tensor;
-    const b = attack(model, x, y, { seed: 7, epoch: 1, step: 1 }) as tf.Tensor;
-    const c = attack(model, x, yOne, { seed: 7, epoch: 1, step: 1 }) as tf.Tensor; // one-hot labels too
-    const d = attack(model, x, y, { seed: 8, epoch: 1, step: 2 }) as tf.Tensor;
-    const norms = tf.tidy(() => a.sub(x).reshape([6, -1]).norm(2, 1).dataSync());
-    for (const v of norms) assert.ok(v <= 0.3 + 1e-5 && v > 0.05, `||delta|| = ${v}`);
-    const av = a.dataSync();
-    assert.ok(av.every((v) => v >= 0 && v <= 1));
-    assert.deepEqual(Array.from(av), Array.from(b.dataSync()), 'same seed, same adversary');
-    assert.deepEqual(Array.from(av), Array.from(c.dataSync()), 'one-hot and id labels agree');
-    assert.notDeepEqual(Array.from(av), Array.from(d.dataSync()), 'another step seed, another start');
-    const l0 = ce(x), l1 = ce(a);
-    for (let i = 0; i < 6; i++) assert.ok(l1[i] > l0[i], `loss rises for example ${i}`);
-    tf.dispose([a, b, c, d]);
-  });
-  assert.throws(() => P4.pgdL2Attack({ eps: 0 }), /eps must be a positive number/);
-  assert.throws(() => P4.pgdL2Attack({ eps: 1, step: 3 } as never), /unknown option "step"/);
-  tf.dispose([x, y, yOne]);
 });
 
 test('boundaryNormal: for z = xW + b the normal is W_c - W_a, a = the strongest other class at x\'', async () => {
@@ -359,6 +331,16 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
     // the init model's config is part of the key: retraining the rung below retrains the rungs above
     const changed = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true, lr: 2e-3 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
     assert.ok(changed.every((r) => !r.cached));
+    // a per-rung override (longer fine-tuning with an eps warm-up) retrains that rung only
+    const over = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true, lr: 2e-3, perRung: { '0.5': { fineTuneEpochs: 3, warmupEpochs: 2 } } }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.deepEqual(over.map((r) => r.cached), [true, true, false], 'the rungs below keep their cache keys');
+    const card = JSON.parse(readFileSync(join(dir, 'p4t_lad_eps0.5', 'card.json'), 'utf8'));
+    assert.equal(card.history.length, 3, 'the override\'s epochs');
+    assert.deepEqual(card.config.warmup, { epochs: 2, epsFrom: 0.25 }, 'the warm-up starts at the init rung\'s eps and is part of the key');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'p4t_lad_eps0.25', 'card.json'), 'utf8')).config.warmup, undefined);
+    over.forEach((r) => r.model.dispose());
+    await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, ladder: { ...ladder, warmupEpochs: 1.5 }, eps: 0.5 }), /warmupEpochs must be a non-negative integer/);
+    await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: 0.5, epsFrom: 1 }), /epsFrom must be in \[0, eps\]/);
     [...chained, ...changed].forEach((r) => r.model.dispose());
     await assert.rejects(P4.trainLadder('p4t_lad2', d, { ladder: { ...ladder, epsilons: [0.5], fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir }), /must start with 0/);
     [...rungs, ...again2].forEach((r) => r.model.dispose());
@@ -368,6 +350,12 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('warmupEps: linear from epsFrom to eps over the warm-up epochs, then eps; no warm-up = eps throughout', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map(P4.warmupEps(1, 0.5, 4)), [0.625, 0.75, 0.875, 1, 1, 1]);
+  assert.deepEqual([1, 2].map(P4.warmupEps(1, 0, 2)), [0.5, 1]);
+  assert.deepEqual([1, 7].map(P4.warmupEps(0.5, 0.25, 0)), [0.5, 0.5]);
 });
 
 test('stepSchedule: lr, lr/10, lr/100 at the given fractions of the epochs', () => {

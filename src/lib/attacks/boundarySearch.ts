@@ -23,9 +23,10 @@
  *   b.found; b.l2Search; b.l2; b.xBoundary.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { checkInput, chunkRanges, perturbationSizes, probeModel, resolveClassLoss, resolveThreshold } from './common';
+import { chunkRanges, resolveClassLoss, resolveThreshold } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { cwL2 } from './cwL2';
 import type { CwL2Options } from './cwL2';
 import { isAdversarial } from './isAdversarial';

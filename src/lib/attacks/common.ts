@@ -1,19 +1,10 @@
 /**
- * Plumbing shared by every attack, written once: input validation with clear errors, labels,
+ * Plumbing shared by every attack, written once (input and model checks are engine/validate.ts): labels,
  * per-example sizes, range clipping, masks, chunking to a memory budget, seeded per-example noise.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, Rng, seedFor } from '../engine';
-import type { ModelFn } from '../engine';
+import { assertFinite, positiveNumber, Rng, seedFor } from '../engine';
 import type { Labels, Range } from './types';
-
-/** Validate x: a tf.Tensor of rank >= 2 (batch first) without NaN/Infinity. */
-export function checkInput(where: string, x: unknown): asserts x is tf.Tensor {
-  if (!(x instanceof tf.Tensor)) throw new Error(`${where}: x must be a tf.Tensor with the batch first, got ${typeof x}.`);
-  if (x.rank < 2) throw new Error(`${where}: x must have a batch dimension and at least one feature dimension, got shape [${x.shape}].`);
-  if (x.shape[0] === 0) throw new Error(`${where}: x is an empty batch.`);
-  assertFinite(where, x, 'x');
-}
 
 /** A float copy of labels as a tensor (the caller's tensor is neither kept nor disposed). */
 export function toTensor(where: string, y: Labels | tf.Tensor | number | undefined, what: string): tf.Tensor {
@@ -61,56 +52,9 @@ export function checkMask(where: string, mask: tf.Tensor | undefined, x: tf.Tens
   if (!binary) throw new Error(`${where}: mask must hold only 0 and 1.`);
 }
 
-/**
- * Apply the model to the first example and return the per-example output shape; a model that
- * cannot take x, or that does not keep the batch dimension, is a clear error.
- */
-export function probeModel(where: string, fn: ModelFn, x: tf.Tensor): number[] {
-  return tf.tidy(() => {
-    let out: tf.Tensor;
-    const first = x.slice(0, Math.min(2, x.shape[0]));
-    try {
-      out = fn(first);
-    } catch (e) {
-      throw new Error(`${where}: the model could not be applied to x of shape [${x.shape}] (${(e as Error).message}). Check the input shape the model expects.`);
-    }
-    if (!(out instanceof tf.Tensor)) throw new Error(`${where}: the model must return one tf.Tensor.`);
-    if (out.rank < 1 || out.shape[0] !== first.shape[0]) {
-      throw new Error(`${where}: the model returned shape [${out.shape}] for a batch of ${first.shape[0]}; it must keep the batch dimension first.`);
-    }
-    return out.shape.slice(1);
-  }) as unknown as number[];
-}
-
-/** Per-example L2 norm of a batch tensor: [N]. */
-export function rowL2(t: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => t.reshape([t.shape[0], -1]).square().sum(1).sqrt()) as tf.Tensor1D;
-}
-
-/** Per-example Linf norm of a batch tensor: [N]. */
-export function rowLinf(t: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => t.reshape([t.shape[0], -1]).abs().max(1)) as tf.Tensor1D;
-}
-
 /** [N] values reshaped to [N, 1, ..., 1] of the given rank, for broadcasting against a batch. */
 export function perExample(v: tf.Tensor, rank: number): tf.Tensor {
   return v.reshape([v.shape[0], ...new Array(rank - 1).fill(1)]);
-}
-
-/**
- * Per-example sizes of a perturbation: L2, Linf and SNR in dB, SNR = 20 log10(||x|| / ||xAdv - x||)
- * (Infinity where xAdv equals x).
- *
- * @example const { l2, linf, snrDb } = perturbationSizes(x, r.xAdv);
- */
-export function perturbationSizes(x: tf.Tensor, xAdv: tf.Tensor): { l2: number[]; linf: number[]; snrDb: number[] } {
-  if (!tf.util.arraysEqual(x.shape, xAdv.shape)) throw new Error(`perturbationSizes: x [${x.shape}] and xAdv [${xAdv.shape}] differ in shape.`);
-  const [l2, linf, nx] = tf.tidy(() => {
-    const d = xAdv.sub(x);
-    return [rowL2(d), rowLinf(d), rowL2(x)].map((t) => Array.from(t.dataSync()));
-  }) as unknown as number[][];
-  const snrDb = l2.map((n, i) => 20 * Math.log10(nx[i] / n));
-  return { l2, linf, snrDb };
 }
 
 /** delta clipped so that x + delta stays inside range (norms can only shrink, since x is inside). */
@@ -212,21 +156,11 @@ export function resolveClassLoss(where: string, loss: unknown): 'ce' | 'bce' {
   return l;
 }
 
-export function checkPositiveInt(where: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${v}.`);
-}
-
-export function checkPositive(where: string, name: string, v: number, allowZero = false): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new Error(`${where}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number, got ${v}.`);
-  }
-}
-
 /** A per-example list of budgets from a number or an array of length n. */
 export function perExampleList(where: string, name: string, v: number | number[], n: number, allowZero = true): number[] {
   const arr = Array.isArray(v) ? v : new Array(n).fill(v);
   if (arr.length !== n) throw new Error(`${where}: ${name} has ${arr.length} entries for ${n} examples.`);
-  arr.forEach((e) => checkPositive(where, name, e, allowZero));
+  arr.forEach((e) => positiveNumber(where, name, e, allowZero));
   return arr;
 }
 

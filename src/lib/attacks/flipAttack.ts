@@ -18,25 +18,10 @@
  *   r.success; r.snrDb; r.iterations;
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import {
-  Adam,
-  attackInChunks,
-  checkInput,
-  checkMask,
-  checkPositive,
-  checkPositiveInt,
-  checkRange,
-  chunkRanges,
-  clipDelta,
-  gradWithAux,
-  perturbationSizes,
-  probeModel,
-  resolveThreshold,
-  toTensor,
-  whereRows,
-} from './common';
+import { Adam, attackInChunks, checkMask, checkRange, chunkRanges, clipDelta, gradWithAux, resolveThreshold, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 
@@ -157,11 +142,11 @@ export async function flipAttack(model: Model, x: tf.Tensor, y: Labels, options:
     range: options.range === undefined ? null : options.range,
     checkEvery: options.checkEvery ?? 10,
   };
-  checkPositive(where, 'c', plan.c, true);
-  checkPositive(where, 'lr', plan.lr);
-  checkPositive(where, 'clip', plan.clip);
-  checkPositiveInt(where, 'steps', plan.steps);
-  checkPositiveInt(where, 'checkEvery', plan.checkEvery);
+  positiveNumber(where, 'c', plan.c, true);
+  positiveNumber(where, 'lr', plan.lr);
+  positiveNumber(where, 'clip', plan.clip);
+  positiveInt(where, 'steps', plan.steps);
+  positiveInt(where, 'checkEvery', plan.checkEvery);
   checkRange(where, x, plan.range);
   checkMask(where, options.mask, x);
   const n = x.shape[0];

@@ -8,9 +8,9 @@
  *                    unless options.success gives the task's own criterion.
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { checkInput, chunkRanges, probeModel, rowsOf, toTensor } from './common';
+import { chunkRanges, rowsOf, toTensor } from './common';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
 import type { Labels, LossSpec, SuccessFn } from './types';
 

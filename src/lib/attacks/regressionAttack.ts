@@ -27,23 +27,10 @@
  *   const s = regressionAttackSync(model, x, y, { steps: 50 });                // inside a training callback
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import {
-  attackInChunks,
-  Adam,
-  checkInput,
-  checkMask,
-  checkPositive,
-  checkPositiveInt,
-  checkRange,
-  clipDelta,
-  gradWithAux,
-  perturbationSizes,
-  probeModel,
-  toTensor,
-  whereRows,
-} from './common';
+import { attackInChunks, Adam, checkMask, checkRange, clipDelta, gradWithAux, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 
@@ -175,9 +162,9 @@ export function regressionAttackSync(model: Model, x: tf.Tensor, y: Labels, opti
     minK: Math.round(minThreshold * 10),
     range: options.range === undefined ? null : options.range,
   };
-  checkPositiveInt(where, 'steps', plan.steps);
-  checkPositive(where, 'lr', plan.lr);
-  checkPositive(where, 'eps', plan.eps);
+  positiveInt(where, 'steps', plan.steps);
+  positiveNumber(where, 'lr', plan.lr);
+  positiveNumber(where, 'eps', plan.eps);
   checkRange(where, x, plan.range);
   checkMask(where, options.mask, x);
   const n = x.shape[0];

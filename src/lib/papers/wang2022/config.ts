@@ -33,6 +33,16 @@ export interface LadderConfig {
   fineTuneLr?: number;
   /** Fine-tune each robust rung from the rung below (a curriculum over eps) instead of from the standard model. */
   chain?: boolean;
+  /**
+   * > 0: the training budget ramps linearly over this many epochs from the init rung's eps (0 from
+   * scratch) to the rung's eps, then stays there (an eps warm-up; Gowal et al. 2018, arXiv 1810.12715).
+   */
+  warmupEpochs?: number;
+  /**
+   * Per-rung overrides, keyed by the rung's eps as a string (e.g. '1'): a rung that needs a longer
+   * or gentler schedule to become robust gets it without retraining the others.
+   */
+  perRung?: Record<string, Partial<Pick<LadderConfig, 'fineTuneEpochs' | 'fineTuneLr' | 'lrSteps' | 'pgdSteps' | 'warmupEpochs'>>>;
 }
 
 /** The checks a rung must pass before its numbers enter a verdict (gradient masking, collapse). */

@@ -59,10 +59,12 @@ export async function trainLadder(prefix: string, train: Dataset, options: Train
     const name = `${prefix}_eps${e}`;
     const from = ladder.chain ? rungs[rungs.length - 1] : rungs[0];
     const init = e > 0 && ft > 0 ? { name: `${prefix}_eps${from.eps}`, model: from.model, config: from.config } : undefined;
-    const lad = init ? { ...ladder, epochs: ft, lr: ladder.fineTuneLr ?? ladder.lr } : ladder;
+    const over = e > 0 ? ladder.perRung?.[String(e)] ?? {} : {};
+    const rl = { ...ladder, ...over, perRung: undefined };
+    const lad = init ? { ...rl, epochs: rl.fineTuneEpochs, lr: rl.fineTuneLr ?? rl.lr } : rl;
     const bar = showProgress ? progress(lad.epochs, `train ${name}${init ? ' (fine-tune)' : ''}`) : undefined;
     const r = await trainClassifier(name, train, {
-      ladder: lad, eps: e, init, inputShape, classes, seed, data, ...(dir ? { dir } : {}),
+      ladder: lad, eps: e, init, epsFrom: init ? from.eps : 0, inputShape, classes, seed, data, ...(dir ? { dir } : {}),
       onEpoch: (p) => bar?.tick({ loss: p.loss }),
     });
     bar?.done();
