@@ -206,7 +206,7 @@ export async function cwL2(model: Model, x: tf.Tensor, y: Labels, options: CwL2O
   const per = outShape.reduce((a, b) => a * b, 1);
   if (plan.bce && per !== 1) throw new Error(`${where}: loss 'bce' needs one logit per example; the model returns [N, ${outShape}].`);
   if (!plan.bce && (outShape.length !== 1 || per < 2)) throw new Error(`${where}: loss 'ce' needs logits [N, C] with C >= 2; the model returns [N, ${outShape}].`);
-  let lab = prepareLabels(where, loss, toTensor(where, plan.targeted ? (options.target as Labels) : y, plan.targeted ? 'target' : 'y'), outShape, n, plan.targeted ? 'target' : 'y');
+  let lab = prepareLabels(where, loss, toTensor(where, plan.targeted ? (options.target as Labels) : y, plan.targeted ? 'target' : 'y', plan.targeted ? n : undefined), outShape, n, plan.targeted ? 'target' : 'y');
   if (plan.bce) {
     const b = tf.tidy(() => lab.reshape([n]).greaterEqual(0.5).toFloat());
     lab.dispose();
