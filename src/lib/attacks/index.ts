@@ -12,6 +12,8 @@ export { perturbationSizes } from './perturbationSizes';
 export type { PerturbationSizes } from './perturbationSizes';
 export { snrEps } from './snrEps';
 export { pgd, pgdSync } from './pgd';
+export { overBudgets } from './overBudgets';
+export type { BudgetsResult, OverBudgetsOptions } from './overBudgets';
 export { pgdTrainingAttack, rampedEps } from './pgdTrainingAttack';
 export type { PgdTrainingAttackOptions } from './pgdTrainingAttack';
 export type { PgdOptions, PgdResult } from './pgd';
