@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
 import { mlp } from '../../src/lib/models';
 import {
-  config, family, families, rampedEps, pgdTrainAttack, layerChange, activationSensitivityProfile, interpretabilityScores,
+  config, family, families, layerChange, activationSensitivityProfile, interpretabilityScores,
   scoreRecords, summariseFamilies, compareFamilies, claimVerdicts, claimSummary, metricVerdict, verdictOf, paperDataDir, loadImageSets, imageMeans, flagCollapsed,
   trainFamily, METHODS, METRICS,
 } from '../../src/lib/papers/moshe2024';
@@ -32,34 +32,6 @@ test('config per scale, families and their labels; errors', () => {
   assert.deepEqual(f.map((x) => x.label), ['standard', 'PGD-AT', 'TRADES', 'AS λ=0.1']);
   assert.deepEqual(f.map((x) => x.group), ['standard', 'robust', 'robust', 'regularised']);
   assert.throws(() => family('as'), /needs lambda > 0/);
-});
-
-test('rampedEps grows linearly over the warm-up steps, then stays at eps', () => {
-  assert.equal(rampedEps(0.1, 1, 5, 0, 10), 0.1);
-  close(rampedEps(0.1, 1, 5, 10, 10), 0.05);
-  close(rampedEps(0.1, 2, 3, 20, 10), 0.1 * 13 / 20);
-  assert.equal(rampedEps(0.1, 3, 1, 10, 10), 0.1);
-});
-
-test('pgdTrainAttack: stays in the (ramped) Linf ball and [0, 1], raises the loss of a linear model', async () => {
-  const m = mlp({ inputShape: [6], outputs: 2, hidden: [], seed: 1 });
-  const x = tf.tensor2d([[0.5, 0.4, 0.6, 0.5, 0.3, 0.7], [0.2, 0.8, 0.5, 0.5, 0.5, 0.1]]);
-  const y = tf.tensor1d([0, 1], 'int32');
-  const ce = (z: tf.Tensor) => tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), m.apply(z) as tf.Tensor).dataSync()[0]);
-  await noLeak(() => {
-    const xAdv = pgdTrainAttack({ eps: 0.1, steps: 5 })(m, x, y, { seed: 3, epoch: 1, step: 1 }) as tf.Tensor;
-    const linf = tf.tidy(() => tf.max(tf.abs(tf.sub(xAdv, x))).dataSync()[0]);
-    assert.ok(linf <= 0.1 + 1e-6 && linf > 0.05, `linf ${linf}`);
-    assert.ok(ce(xAdv) > ce(x), 'the attack raises the loss');
-    const half = pgdTrainAttack({ eps: 0.1, steps: 5, rampSteps: 4, stepsPerEpoch: 4 })(m, x, y, { seed: 3, epoch: 1, step: 2 }) as tf.Tensor;
-    const linfHalf = tf.tidy(() => tf.max(tf.abs(tf.sub(half, x))).dataSync()[0]);
-    assert.ok(linfHalf <= 0.05 + 1e-6, `ramped linf ${linfHalf}`);
-    tf.dispose([xAdv, half]);
-  });
-  assert.throws(() => pgdTrainAttack({ eps: 0.1, rampSteps: 3 }), /needs stepsPerEpoch/);
-  assert.throws(() => pgdTrainAttack({ eps: 0.1, step: 3 } as never), /unknown option "step"/);
-  tf.dispose([x, y]);
-  m.dispose();
 });
 
 test('layerChange: relative change per example and mean |change| per neuron (hand-computed)', async () => {

@@ -6,12 +6,12 @@ import * as tf from '@tensorflow/tfjs';
 import { assertFinite, positiveNumber, Rng, seedFor } from '../engine';
 import type { Labels, Range } from './types';
 
-/** A float copy of labels as a tensor (the caller's tensor is neither kept nor disposed). */
-export function toTensor(where: string, y: Labels | tf.Tensor | number | undefined, what: string): tf.Tensor {
+/** A float copy of labels as a tensor (the caller's tensor is neither kept nor disposed); a number with n given is that label for all n examples. */
+export function toTensor(where: string, y: Labels | tf.Tensor | number | undefined, what: string, n?: number): tf.Tensor {
   if (y === null || y === undefined) throw new Error(`${where}: ${what} is required.`);
   let t: tf.Tensor;
   if (y instanceof tf.Tensor) t = y.dtype === 'float32' ? y.clone() : y.toFloat();
-  else if (typeof y === 'number') t = tf.tensor1d([y]);
+  else if (typeof y === 'number') t = n === undefined ? tf.tensor1d([y]) : tf.fill([n], y); // one number for all n examples
   else if (Array.isArray(y)) t = tf.tensor(y as number[]);
   else throw new Error(`${where}: ${what} must be a tf.Tensor or an array of numbers.`);
   try {

@@ -77,7 +77,7 @@ export async function isAdversarial(model: Model, x: tf.Tensor, y: Labels, optio
   const targeted = options.target !== undefined;
   const n = x.shape[0];
   const outShape = probeModel(where, fn, x);
-  const lab = prepareLabels(where, loss, toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y'), outShape, n, targeted ? 'target' : 'y');
+  const lab = prepareLabels(where, loss, toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y', targeted ? n : undefined), outShape, n, targeted ? 'target' : 'y');
   const spec: CriterionSpec = { loss, targeted, success: options.success, threshold: options.threshold ?? 0.5 };
   const out: boolean[] = [];
   try {

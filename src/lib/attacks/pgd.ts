@@ -126,7 +126,7 @@ export function planPgd(where: string, model: Model, x: tf.Tensor, y: Labels, op
   const lab = prepareLabels(
     where,
     loss,
-    toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y'),
+    toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y', targeted ? n : undefined),
     outShape,
     n,
     targeted ? 'target' : 'y',

@@ -4,6 +4,7 @@ export { Rng, seedFor } from './random';
 export { asFn } from './model';
 export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, sameShape } from './validate';
 export { registerGradientFixes } from './kernels';
+export { gradSafe, releaseAbandonedTape, guardGradientTape } from './tape';
 export { adam, FusedAdamOptimizer } from './adam';
 export type { Model, ModelFn } from './model';
 export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool } from './parallel';

@@ -152,20 +152,25 @@ export function straightPathGradients(
   const ones = rest.map(() => 1);
   const perChunk = Math.max(1, Math.floor(batchSize / B));
   let acc = tf.zerosLike(x);
-  for (let i = 0; i < alphas.length; i += perChunk) {
-    const a = alphas.slice(i, i + perChunk);
-    const w = weights.slice(i, i + perChunk);
-    const next = tf.tidy(() => {
-      const k = a.length;
-      const aT = tf.tensor1d(a).reshape([k, 1, ...ones]);
-      const wT = tf.tensor1d(w).reshape([k, 1, ...ones]);
-      // x(alpha) = x' + alpha (x - x')
-      const pts = baseline.expandDims(0).add(aT.mul(x.sub(baseline).expandDims(0))).reshape([k * B, ...rest]);
-      const g = targetGrad(fn, pts, tileList(targets, k)).reshape([k, B, ...rest]);
-      return acc.add(g.mul(wT).sum(0));
-    });
-    acc.dispose();
-    acc = next;
+  try {
+    for (let i = 0; i < alphas.length; i += perChunk) {
+      const a = alphas.slice(i, i + perChunk);
+      const w = weights.slice(i, i + perChunk);
+      const next = tf.tidy(() => {
+        const k = a.length;
+        const aT = tf.tensor1d(a).reshape([k, 1, ...ones]);
+        const wT = tf.tensor1d(w).reshape([k, 1, ...ones]);
+        // x(alpha) = x' + alpha (x - x')
+        const pts = baseline.expandDims(0).add(aT.mul(x.sub(baseline).expandDims(0))).reshape([k * B, ...rest]);
+        const g = targetGrad(fn, pts, tileList(targets, k)).reshape([k, B, ...rest]);
+        return acc.add(g.mul(wT).sum(0));
+      });
+      acc.dispose();
+      acc = next;
+    }
+  } catch (e) {
+    acc.dispose(); // the model threw part-way (error path, issue 21)
+    throw e;
   }
   return acc;
 }
@@ -205,8 +210,12 @@ export async function completenessGap(
   batchSize: number,
 ): Promise<number[]> {
   const both = tf.concat([x, baseline]);
-  const f = await forwardTargets(fn, both, tileList(targets, 2), batchSize);
-  both.dispose();
+  let f: Float32Array;
+  try {
+    f = await forwardTargets(fn, both, tileList(targets, 2), batchSize);
+  } finally {
+    both.dispose();
+  }
   const sums = await perExampleSum(map);
   const B = x.shape[0];
   return sums.map((s, i) => s - (f[i] - f[B + i]));

@@ -63,8 +63,13 @@ export async function pathIG(
     const avgGrad = straightPathGradients(fn, x, baseline, targets, alphas, weights, batchSize);
     const map = tf.tidy(() => x.sub(baseline).mul(avgGrad)); // (x - x') * mean gradient
     avgGrad.dispose();
-    const gap = await completenessGap(fn, x, baseline, map, targets, batchSize);
-    return { map, gap };
+    try {
+      const gap = await completenessGap(fn, x, baseline, map, targets, batchSize);
+      return { map, gap };
+    } catch (e) {
+      map.dispose();
+      throw e;
+    }
   } finally {
     baseline.dispose();
   }
