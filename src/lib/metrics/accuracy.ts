@@ -7,12 +7,9 @@
  * @example accuracy(logits, y)              // same, from precomputed outputs
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, Model } from '../engine';
+import { checkOptions, Model, positiveInt, outputs2d, checkedModel, checkInputShape } from '../engine';
 import { firstNonFinite } from '../train/checkData';
-import {
-  checkBatch, checkOutputKind, forward, labelIndices, MetricMeta, MetricResult, OutputKind, positiveInt, predictedClasses,
-  summarise, withMeta, outputs2d, asTensor, scoped,
-} from './common';
+import { checkOutputKind, forward, labelIndices, MetricMeta, MetricResult, OutputKind, predictedClasses, summarise, withMeta, asTensor, scoped } from './common';
 
 export interface AccuracyOptions {
   /** Rows per forward pass (default 64). */
@@ -51,11 +48,11 @@ function accuracyImpl(a: Model | tf.Tensor, b: tf.Tensor | Labels, c?: Labels | 
   checkOptions(where, options, KNOWN);
   const x = b as tf.Tensor;
   if (!(x instanceof tf.Tensor)) throw new Error(`${where}: x must be a tf.Tensor batch when a model is given.`);
-  checkBatch(where, x);
+  checkInputShape(where, x);
   const bad = firstNonFinite(x);
   if (bad >= 0) throw new Error(`${where}: x has NaN or Infinity in example ${bad} (the first bad one); it cannot be scored.`);
   const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
-  const out = forward(asFn(a), x, batchSize);
+  const out = forward(checkedModel(where, a), x, batchSize);
   try {
     return correctness(where, out, c as Labels, options);
   } finally {

@@ -8,7 +8,7 @@
  *   const m = evaluate(model, test, { loss: 'softmaxCE' });   // { loss: 0.31, accuracy: 0.9 }
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions } from '../engine';
+import { checkInputShape, checkOptions } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
 import { checkValues } from './checkData';
 
@@ -22,6 +22,14 @@ export interface EvaluateOptions {
   loss?: LossName | LossFn;
   metrics?: Record<string, MetricFn>;
   batchSize?: number;
+}
+
+/** A dataset {x, y}: x a float32 batch, y with as many rows (values: checkValues in checkData.ts). */
+export function checkData(where: string, d: Dataset | undefined, what: string): void {
+  if (!d || !(d.x instanceof tf.Tensor) || !(d.y instanceof tf.Tensor)) throw new Error(`${where}: ${what} must be { x: tf.Tensor, y: tf.Tensor }`);
+  if (d.x.shape[0] !== d.y.shape[0]) throw new Error(`${where}: ${what}.x has ${d.x.shape[0]} examples but ${what}.y has ${d.y.shape[0]}`);
+  if (d.x.shape[0] === 0) throw new Error(`${where}: ${what} is empty`);
+  checkInputShape(where, d.x, `${what}.x`);
 }
 
 /** Predictions of a LayersModel in inference mode, batched; the caller disposes the result. */
@@ -62,8 +70,7 @@ export function evaluate(model: tf.LayersModel, data: Dataset, options: Evaluate
   checkOptions('evaluate', options, ['loss', 'metrics', 'batchSize']);
   const lossFn = resolveLoss(options.loss ?? 'softmaxCE', 'evaluate');
   if (!(model instanceof tf.LayersModel)) throw new Error('evaluate: model must be a tf.LayersModel');
-  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) throw new Error('evaluate: data must be { x: tf.Tensor, y: tf.Tensor }');
-  if (data.x.shape[0] !== data.y.shape[0]) throw new Error(`evaluate: data.x has ${data.x.shape[0]} examples but data.y has ${data.y.shape[0]}`);
+  checkData('evaluate', data, 'data');
   checkValues('evaluate', model, data, 'data', options.loss ?? 'softmaxCE');
   const pred = predictBatched(model, data.x, options.batchSize ?? 256);
   try {

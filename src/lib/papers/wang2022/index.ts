@@ -7,8 +7,6 @@ export { config, PAPER, PAPER_BOUNDARY_EPSILONS } from './config';
 export type { P4Config, LadderConfig, MaskingConfig, BoundaryConfig } from './config';
 export { loadP4Data } from './loadP4Data';
 export type { P4Data } from './loadP4Data';
-export { pgdL2Attack } from './pgdL2Attack';
-export type { PgdL2AttackOptions } from './pgdL2Attack';
 export { trainClassifier, stepSchedule, warmupEps } from './trainClassifier';
 export type { TrainClassifierOptions, TrainClassifierResult } from './trainClassifier';
 export { trainLadder } from './trainLadder';

@@ -3,7 +3,7 @@
  * L2 PGD adversarial training (Madry et al. 2018, arXiv 1706.06083, as in P4, arXiv 2103.11257):
  *
  *   eps = 0:  min_theta E CE(f(x), y)
- *   eps > 0:  min_theta E max_{||delta||_2 <= eps} CE(f(x + delta), y)   (inner max by pgdL2Attack)
+ *   eps > 0:  min_theta E max_{||delta||_2 <= eps} CE(f(x + delta), y)   (inner max by attacks' pgdTrainingAttack, norm 'l2')
  *
  * with a step learning-rate schedule (lr, then lr/10, lr/100 at the fractions ladder.lrSteps of the
  * epochs), cached under models/<name> with models.getOrTrain (the config identifies the model).
@@ -20,7 +20,7 @@ import { checkOptions } from '../../engine';
 import { getOrTrain, resNetSmall, smallCnn } from '../../models';
 import { fit, fitAdversarial } from '../../train';
 import type { AttackFn, Dataset } from '../../train';
-import { pgdL2Attack } from './pgdL2Attack';
+import { pgdTrainingAttack } from '../../attacks/pgdTrainingAttack';
 import type { LadderConfig } from './config';
 
 export interface TrainClassifierOptions {
@@ -92,7 +92,7 @@ export async function trainClassifier(name: string, train: Dataset, options: Tra
     const attacks = new Map<number, AttackFn>();
     const attack: AttackFn = (m, x, y, ctx) => {
       const e = epsAt(ctx.epoch);
-      if (!attacks.has(e)) attacks.set(e, pgdL2Attack({ eps: e, steps: pgdSteps }));
+      if (!attacks.has(e)) attacks.set(e, pgdTrainingAttack({ eps: e, norm: 'l2', steps: pgdSteps }));
       return attacks.get(e)!(m, x, y, ctx);
     };
     const res = eps > 0 ? await fitAdversarial(model, train, { ...common, attack }) : await fit(model, train, common);
