@@ -71,6 +71,34 @@ test('activationSensitivityProfile: adversarial moves activations more than rand
   m.dispose();
 });
 
+test('activationSensitivityProfile: removing what the task does not need lowers the sensitivity and raises the adversarial / random ratio (linear layer, analytic)', async () => {
+  // dense1 = [w.x, v.x] (linear); the output reads only unit 0, so PGD moves x along sign(w). Model B drops v
+  // (the layer no longer reacts to v at all): its adversarial change can only fall, its random change falls
+  // more, so adv/rand rises. The ratio measures concentration on the worst-case direction, not sensitivity.
+  const d = 16;
+  const w = Array.from({ length: d }, (_, i) => 1 + (i % 3));
+  const v = Array.from({ length: d }, (_, i) => Math.sin(3 * i + 1) * 4);
+  const build = (keepV: boolean) => tf.sequential({ layers: [
+    tf.layers.dense({ inputShape: [d], units: 2, useBias: false, name: 'dense1', weights: [tf.tensor2d(w.map((wi, i) => [wi, keepV ? v[i] : 0]))] }),
+    tf.layers.dense({ units: 2, useBias: false, name: 'out', weights: [tf.tensor2d([[1, -1], [0, 0]])] }),
+  ] });
+  const [a, b] = [build(true), build(false)];
+  const x = tf.randomUniform([32, d], 0.3, 0.7, 'float32', 9);
+  const y = tf.tensor1d(Array.from({ length: 32 }, () => 0), 'int32');
+  const pa = await activationSensitivityProfile(a, x, y, { layers: ['dense1'], eps: 0.05, steps: 10, seed: 2 });
+  const pb = await activationSensitivityProfile(b, x, y, { layers: ['dense1'], eps: 0.05, steps: 10, seed: 2 });
+  const [la, lb] = [pa.layers[0], pb.layers[0]];
+  // same PGD point for both (the output is the same function): |w.delta| = eps ||w||_1 in both, plus |v.delta| in A
+  close(pa.l2Adv, pb.l2Adv, 1e-5);
+  const absAdv = (m: tf.LayersModel) => tf.tidy(() => { const dl = (m.getLayer('dense1').getWeights()[0]); const e = tf.fill([d], 0.05); return tf.norm(tf.matMul(e.reshape([1, d]), dl)).dataSync()[0]; });
+  assert.ok(absAdv(b) <= absAdv(a), 'B moves no more than A under the worst case');
+  console.log(`dense1 adv/rand: with v ${(la.relAdv / la.relRand).toFixed(2)}, without ${(lb.relAdv / lb.relRand).toFixed(2)}`);
+  assert.ok(lb.relAdv / lb.relRand > 1.3 * (la.relAdv / la.relRand), `ratio rises: B ${lb.relAdv / lb.relRand} vs A ${la.relAdv / la.relRand}`);
+  tf.dispose([x, y]);
+  a.dispose();
+  b.dispose();
+});
+
 test('interpretabilityScores on a linear model whose weight is the object mask: perfect localisation, Gini (d - k) / d', async () => {
   // f(x)_0 = sum of the mask pixels, f(x)_1 = 0: saliency of class 0 is the mask itself.
   const h = 6, k = 4, d = h * h;

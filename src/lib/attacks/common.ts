@@ -3,7 +3,8 @@
  * per-example sizes, range clipping, masks, chunking to a memory budget, seeded per-example noise.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, positiveNumber, Rng, seedFor } from '../engine';
+import { assertFinite, positiveNumber, probeModel, Rng, seedFor } from '../engine';
+import type { ModelFn } from '../engine';
 import type { Labels, Range } from './types';
 
 /** A float copy of labels as a tensor (the caller's tensor is neither kept nor disposed); a number with n given is that label for all n examples. */
@@ -78,9 +79,19 @@ export function chunkRanges(n: number, batchSize: number | undefined): [number, 
 }
 
 /** Rows [start, end) of t if it has n rows; a tensor broadcast over the batch (first dim 1, or lower rank) as is. */
-export function rowsOf(t: tf.Tensor, start: number, end: number, n: number, batchRank: number): tf.Tensor {
+export function batchRows(t: tf.Tensor, start: number, end: number, n: number, batchRank: number): tf.Tensor {
   if (t.rank === batchRank && t.shape[0] === n && n !== 1) return t.slice(start, end - start);
   return t;
+}
+
+/**
+ * The checks an attack runs once its options are resolved: the range (and x inside it), the mask,
+ * and the model applied to x; returns the per-example output shape.
+ */
+export function checkAttackSetup(where: string, fn: ModelFn, x: tf.Tensor, range: Range, mask: tf.Tensor | undefined): number[] {
+  checkRange(where, x, range);
+  checkMask(where, mask, x);
+  return probeModel(where, fn, x);
 }
 
 /**
@@ -125,8 +136,8 @@ export function attackInChunks<K extends string>(
   try {
     for (const [s, e] of chunkRanges(n, batchSize)) {
       const xs = x.slice(s, e - s);
-      const ls = rowsOf(lab, s, e, n, lab.rank);
-      const ms = mask ? rowsOf(mask, s, e, n, x.rank) : undefined;
+      const ls = batchRows(lab, s, e, n, lab.rank);
+      const ms = mask ? batchRows(mask, s, e, n, x.rank) : undefined;
       try {
         const r = run(xs, ls, ms);
         parts.push(r.xAdv);

@@ -16,9 +16,9 @@
  *   const r = await cwL2(model, x, y, { steps: 200, binarySearchSteps: 5 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { Adam, attackInChunks, checkMask, checkRange, gradWithAux, resolveClassLoss, resolveThreshold, toTensor, whereRows } from './common';
+import { Adam, attackInChunks, gradWithAux, resolveClassLoss, resolveThreshold, toTensor, whereRows, checkAttackSetup } from './common';
 import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
@@ -194,15 +194,9 @@ export async function cwL2(model: Model, x: tf.Tensor, y: Labels, options: CwL2O
     abortEarly: options.abortEarly ?? true,
     range: options.range === undefined ? [0, 1] : options.range,
   };
-  positiveNumber(where, 'confidence', plan.kappa, true);
-  positiveInt(where, 'binarySearchSteps', plan.rounds);
-  positiveInt(where, 'steps', plan.steps);
-  positiveNumber(where, 'lr', plan.lr);
-  positiveNumber(where, 'initialConst', plan.c0);
-  checkRange(where, x, plan.range);
-  checkMask(where, options.mask, x);
+  checkNumbers(where, { confidence: [plan.kappa, 'nonNegative'], binarySearchSteps: [plan.rounds, 'int'], steps: [plan.steps, 'int'], lr: [plan.lr, 'positive'], initialConst: [plan.c0, 'positive'] });
+  const outShape = checkAttackSetup(where, fn, x, plan.range, options.mask);
   const n = x.shape[0];
-  const outShape = probeModel(where, fn, x);
   const per = outShape.reduce((a, b) => a * b, 1);
   if (plan.bce && per !== 1) throw new Error(`${where}: loss 'bce' needs one logit per example; the model returns [N, ${outShape}].`);
   if (!plan.bce && (outShape.length !== 1 || per < 2)) throw new Error(`${where}: loss 'ce' needs logits [N, C] with C >= 2; the model returns [N, ${outShape}].`);

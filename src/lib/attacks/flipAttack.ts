@@ -18,9 +18,9 @@
  *   r.success; r.snrDb; r.iterations;
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { Adam, attackInChunks, checkMask, checkRange, chunkRanges, clipDelta, gradWithAux, resolveThreshold, toTensor, whereRows } from './common';
+import { Adam, attackInChunks, chunkRanges, clipDelta, gradWithAux, resolveThreshold, toTensor, whereRows, checkAttackSetup } from './common';
 import { perturbationSizes } from './perturbationSizes';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
@@ -142,15 +142,9 @@ export async function flipAttack(model: Model, x: tf.Tensor, y: Labels, options:
     range: options.range === undefined ? null : options.range,
     checkEvery: options.checkEvery ?? 10,
   };
-  positiveNumber(where, 'c', plan.c, true);
-  positiveNumber(where, 'lr', plan.lr);
-  positiveNumber(where, 'clip', plan.clip);
-  positiveInt(where, 'steps', plan.steps);
-  positiveInt(where, 'checkEvery', plan.checkEvery);
-  checkRange(where, x, plan.range);
-  checkMask(where, options.mask, x);
+  checkNumbers(where, { c: [plan.c, 'nonNegative'], lr: [plan.lr, 'positive'], clip: [plan.clip, 'positive'], steps: [plan.steps, 'int'], checkEvery: [plan.checkEvery, 'int'] });
+  const outShape = checkAttackSetup(where, fn, x, plan.range, options.mask);
   const n = x.shape[0];
-  const outShape = probeModel(where, fn, x);
   const yT =
     y === null || y === undefined
       ? tf.tidy(() => {

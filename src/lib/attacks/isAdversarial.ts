@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { chunkRanges, rowsOf, toTensor } from './common';
+import { chunkRanges, batchRows, toTensor } from './common';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
 import type { Labels, LossSpec, SuccessFn } from './types';
 
@@ -84,7 +84,7 @@ export async function isAdversarial(model: Model, x: tf.Tensor, y: Labels, optio
     for (const [s, e] of chunkRanges(n, options.batchSize)) {
       const v = tf.tidy(() => {
         const xc = x.slice(s, e - s);
-        return successTensor(spec, fn(xc), rowsOf(lab, s, e, n, lab.rank), xc).dataSync();
+        return successTensor(spec, fn(xc), batchRows(lab, s, e, n, lab.rank), xc).dataSync();
       });
       v.forEach((b) => out.push(Boolean(b)));
     }

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { checkMask, checkRange, chunkRanges, clipDelta, concatRows, perExample, perExampleList, resolveThreshold, rowsOf, toTensor, whereRows } from './common';
+import { checkMask, checkRange, chunkRanges, clipDelta, concatRows, perExample, perExampleList, resolveThreshold, batchRows, toTensor, whereRows } from './common';
 import { perturbationSizes } from './perturbationSizes';
 import { successTensor } from './isAdversarial';
 import type { CriterionSpec } from './isAdversarial';
@@ -212,8 +212,8 @@ export function runPgd(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, eps: number[
   const loss: number[] = [];
   for (const [s, e] of chunkRanges(n, batchSize)) {
     const r = tf.tidy(() => {
-      const m = plan.mask ? rowsOf(plan.mask, s, e, n, x.rank) : undefined;
-      return pgdChunk(plan, x.slice(s, e - s), rowsOf(lab, s, e, n, lab.rank), eps.slice(s, e), gid.slice(s, e), m);
+      const m = plan.mask ? batchRows(plan.mask, s, e, n, x.rank) : undefined;
+      return pgdChunk(plan, x.slice(s, e - s), batchRows(lab, s, e, n, lab.rank), eps.slice(s, e), gid.slice(s, e), m);
     });
     parts.push(r.xAdv);
     r.success.dataSync().forEach((b) => success.push(Boolean(b)));

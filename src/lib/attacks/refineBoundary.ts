@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { asFn, checkOptions, checkInput, positiveInt, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { chunkRanges, resolveClassLoss, resolveThreshold, rowsOf, toTensor } from './common';
+import { chunkRanges, resolveClassLoss, resolveThreshold, batchRows, toTensor } from './common';
 import { successTensor } from './isAdversarial';
 import type { CriterionSpec } from './isAdversarial';
 import { prepareLabels } from './losses';
@@ -57,7 +57,7 @@ export function refineBoundary(model: Model, x: tf.Tensor, xAdv: tf.Tensor, y: L
     for (const [s, e] of chunkRanges(n, options.batchSize)) {
       const v = tf.tidy(() => {
         const xt = at(t, s, e);
-        return successTensor(spec, fn(xt), rowsOf(lab, s, e, n, lab.rank), xt).dataSync();
+        return successTensor(spec, fn(xt), batchRows(lab, s, e, n, lab.rank), xt).dataSync();
       });
       v.forEach((b) => out.push(Boolean(b)));
     }

@@ -27,9 +27,9 @@
  *   const s = regressionAttackSync(model, x, y, { steps: 50 });                // inside a training callback
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import { attackInChunks, Adam, checkMask, checkRange, clipDelta, gradWithAux, toTensor, whereRows } from './common';
+import { attackInChunks, Adam, clipDelta, gradWithAux, toTensor, whereRows, checkAttackSetup } from './common';
 import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
@@ -162,13 +162,9 @@ export function regressionAttackSync(model: Model, x: tf.Tensor, y: Labels, opti
     minK: Math.round(minThreshold * 10),
     range: options.range === undefined ? null : options.range,
   };
-  positiveInt(where, 'steps', plan.steps);
-  positiveNumber(where, 'lr', plan.lr);
-  positiveNumber(where, 'eps', plan.eps);
-  checkRange(where, x, plan.range);
-  checkMask(where, options.mask, x);
+  checkNumbers(where, { steps: [plan.steps, 'int'], lr: [plan.lr, 'positive'], eps: [plan.eps, 'positive'] });
+  const outShape = checkAttackSetup(where, fn, x, plan.range, options.mask);
   const n = x.shape[0];
-  const outShape = probeModel(where, fn, x);
   if (outShape.reduce((a, b) => a * b, 1) < 2) throw new Error(`${where}: the per-example correlation needs at least 2 outputs per example; the model returns [N, ${outShape}].`);
   const lab = prepareLabels(where, 'mse', toTensor(where, y, 'y'), outShape, n);
   let r;

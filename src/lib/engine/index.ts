@@ -2,12 +2,12 @@ export { ready, backendName, describe, requestedBackend, BACKENDS } from './back
 export type { BackendName } from './backend';
 export { Rng, seedFor } from './random';
 export { asFn } from './model';
-export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, sameShape } from './validate';
+export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, checkNumbers, sameShape } from './validate';
 export { registerGradientFixes } from './kernels';
 export { gradSafe, releaseAbandonedTape, guardGradientTape } from './tape';
 export { adam, FusedAdamOptimizer } from './adam';
 export type { Model, ModelFn } from './model';
-export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool } from './parallel';
+export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool, registerWorkerSetup } from './parallel';
 export type { ModelPoolOptions, PoolOutput, PoolModelArtifacts } from './parallel';
 export { runTasks, defineTask, fingerprint } from './tasks';
 export type { Task, TaskKind, TaskDone, RunTasksOptions } from './tasks';

@@ -136,6 +136,17 @@ export function positiveNumber(where: string, name: string, v: number, allowZero
   return v;
 }
 
+/**
+ * Several numeric options in one call, checked in the order given:
+ * `checkNumbers(where, { steps: [plan.steps, 'int'], lr: [plan.lr, 'positive'], c: [plan.c, 'nonNegative'] })`.
+ */
+export function checkNumbers(where: string, spec: Record<string, [number, 'int' | 'positive' | 'nonNegative']>): void {
+  for (const [name, [v, kind]] of Object.entries(spec)) {
+    if (kind === 'int') positiveInt(where, name, v);
+    else positiveNumber(where, name, v, kind === 'nonNegative');
+  }
+}
+
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
