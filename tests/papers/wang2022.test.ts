@@ -96,6 +96,31 @@ test('gradientNormalAlignment: analytic cosines on a linear model; not-found exa
   tf.dispose([x, xb]);
 });
 
+test('gradientStability: 1 on a linear model; on a ReLU model it drops to the analytic cosine once x + r u switches a unit off; NaN where no boundary or x\' = x', async () => {
+  const { model } = linearModel(2, 6);
+  const x = tf.tensor(new Rng(7).uniforms(4 * 4), [4, 2, 2, 1]);
+  const xb = tf.tensor([...new Rng(8).uniforms(3 * 4), ...Array.from(x.slice(3, 1).dataSync())], [4, 2, 2, 1]); // row 3: x' = x
+  const pred = Array.from((model.predict(x) as tf.Tensor).argMax(1).dataSync());
+  const r = await noLeak(() => P4.gradientStability(model, x, xb, { radius: 0.3, classes: pred, found: [true, false, true, true] }));
+  assertClose([r.cosine[0], r.cosine[2]], [1, 1], 1e-5);
+  assert.ok(Number.isNaN(r.cosine[1]) && Number.isNaN(r.cosine[3]));
+  assert.equal(r.nUndefined, 2);
+  // z_0 = relu(x_0 + 10) + relu(x_1 - 0.5), z_1 = 0: gradient w1 + w2 while x_1 > 0.5, w1 after
+  const relu = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+  relu.setWeights([tf.tensor2d([[1, 0], [0, 1], [0, 0], [0, 0]]), tf.tensor1d([10, -0.5]), tf.tensor2d([[1, 0], [1, 0]]), tf.tensor1d([0, 0])]);
+  const x1 = tf.tensor([0.5, 0.8, 0.5, 0.5], [1, 2, 2, 1]);
+  const b1 = tf.tensor([0.5, 0.1, 0.5, 0.5], [1, 2, 2, 1]); // u = (0, -1, 0, 0)
+  const near = await P4.gradientStability(relu, x1, b1, { radius: 0.2, classes: [0] });
+  const far = await P4.gradientStability(relu, x1, b1, { radius: 0.5, classes: [0] });
+  const clipped = await P4.gradientStability(relu, x1, b1, { radius: 2, classes: [0] });
+  assertClose([near.cosine[0], far.cosine[0], clipped.cosine[0]], [1, Math.SQRT1_2, Math.SQRT1_2], 1e-5);
+  await assert.rejects(P4.gradientStability(model, x, xb.slice(0, 2), { radius: 0.3, classes: pred }), /must be shaped like x/);
+  await assert.rejects(P4.gradientStability(model, x, xb, { radius: 0, classes: pred }), /radius must be a positive number/);
+  await assert.rejects(P4.gradientStability(model, x, xb, { radius: 0.3, classes: [0] }), /1 classes for 4 examples/);
+  tf.dispose([x, xb, x1, b1]);
+  relu.dispose();
+});
+
 test('igBaseline: black, white, seeded uniform noise, and a blur that keeps constants and mass', () => {
   const x = tf.tensor(new Rng(9).uniforms(2 * 12 * 12 * 3), [2, 12, 12, 3]);
   const black = P4.igBaseline(x, 'black');
@@ -157,6 +182,20 @@ test('attributionMaps: analytic maps on a linear model (saliency = W_t, IG = x W
     assert.deepEqual(Object.keys(only.maps), ['saliency']);
     P4.disposeMaps(only.maps);
   });
+  // sgSigma is an absolute noise sd (the authors' Captum stdevs): 0 gives the plain gradients on a ReLU model, a relative
+  // noiseLevel of the same call does not
+  const relu = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+  relu.setWeights([tf.tensor2d([[1, 0], [0, 1], [0, 0], [0, 0]]), tf.tensor1d([0.1, -0.5]), tf.tensor2d([[1, 0], [1, 0]]), tf.tensor1d([0, 0])]);
+  const xr = tf.tensor([0.5, 0.55, 0, 1], [1, 2, 2, 1]);
+  const sg0 = await P4.attributionMaps(relu, xr, { target: [0], boundary: xr, methods: ['smoothGrad', 'bsg'], sgN: 8, sgSigma: 0, sgNoise: 0.5 });
+  const sgRel = await P4.attributionMaps(relu, xr, { target: [0], boundary: xr, methods: ['smoothGrad'], sgN: 8, sgNoise: 0.5 });
+  assertClose(Array.from(sg0.maps.smoothGrad!.dataSync()), [1, 1, 0, 0], 1e-6, 'sigma 0: the gradient at x');
+  assertClose(Array.from(sg0.maps.bsg!.dataSync()), [1, 1, 0, 0], 1e-6, 'sigma 0: the gradient at x\'');
+  assert.ok(Math.abs(sgRel.maps.smoothGrad!.dataSync()[1] - 1) > 0.05, 'relative noise 0.5 switches the second unit off for some samples');
+  P4.disposeMaps(sg0.maps);
+  P4.disposeMaps(sgRel.maps);
+  tf.dispose(xr);
+  relu.dispose();
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['bsm'] }), /need option "boundary"/);
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['bsg'] }), /need option "boundary"/);
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['lrp' as never] }), /unknown method "lrp"/);
@@ -283,6 +322,12 @@ test('claims: verdicts follow the paired intervals; failed rungs are left out an
   assert.deepEqual(noRobust.slice(0, 3).map((q) => q.verdict), ['not tested', 'not tested', 'not tested']);
   assert.ok(noRobust[0].ours.includes('no robust rung passed'));
   assert.equal(noRobust[3].verdict, 'holds', 'standard-model claims still tested');
+  // the matched-radius control: one more row after the alignment claim, with the radius named
+  const withMatched = P4.claims({ ...ev, alignmentMatched: { radius: 0.18, cosine: { standard: base, 'L2 eps 0.5': shift(base, 0), 'L2 eps 1': shift(base, 0.5) } } }, { nBoot: 400, seed: 1, minN: 10 });
+  assert.equal(withMatched.length, 8);
+  assert.ok(withMatched[2].claim.includes('Control at one radius r = 0.180') && withMatched[2].claim.includes('L2 eps 0.5 vs standard'));
+  assert.equal(withMatched[2].verdict, 'not shown');
+  assert.deepEqual(withMatched.filter((_, i) => i !== 2).map((q) => q.verdict), v);
   const noStd = P4.claims({ ...ev, rungs: rungs.map((q, i) => (i === 0 ? { ...q, passed: false, failures: ['loss'] } : q)) }, { nBoot: 100, minN: 10 });
   assert.ok(noStd.every((q) => q.verdict === 'not tested'));
   assert.throws(() => P4.claims({ ...ev, rungs: [rungs[0]] }), /needs the standard model first and at least one robust rung/);

@@ -7,7 +7,7 @@ export { registerGradientFixes } from './kernels';
 export { gradSafe, releaseAbandonedTape, guardGradientTape } from './tape';
 export { adam, FusedAdamOptimizer } from './adam';
 export type { Model, ModelFn } from './model';
-export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool } from './parallel';
+export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool, registerWorkerSetup } from './parallel';
 export type { ModelPoolOptions, PoolOutput, PoolModelArtifacts } from './parallel';
 export { runTasks, defineTask, fingerprint } from './tasks';
 export type { Task, TaskKind, TaskDone, RunTasksOptions } from './tasks';

@@ -54,6 +54,11 @@ export function resolveSegments(where: string, segments: Segments | undefined, x
       if (v < 0) throw new Error(`${where}: segment labels must be >= 0; got ${v}.`);
       if (v > max) max = v;
     }
+    // an id without cells would get a weight of its own that nothing supports
+    const used = new Uint8Array(max + 1);
+    for (const v of labels) used[v] = 1;
+    const gap = used.indexOf(0);
+    if (gap >= 0) throw new Error(`${where}: segment ids must be 0..${max} without gaps; id ${gap} has no cells (relabel the segments consecutively).`);
     return { labels, nSegments: max + 1, maskShape: shape.map((s, d) => (d < lead ? s : 1)) };
   });
 }

@@ -26,6 +26,8 @@ export type { BoundaryNormalOptions } from './boundaryNormal';
 export { gradientNormalAlignment } from './gradientNormalAlignment';
 export type { AlignmentOptions, AlignmentResult } from './gradientNormalAlignment';
 export { alignmentStep, meanCI } from './alignmentStep';
+export { gradientStability } from './gradientStability';
+export type { GradientStabilityOptions, GradientStabilityResult } from './gradientStability';
 export type { AlignmentStep } from './alignmentStep';
 export { igBaseline, gaussianBlur, IG_BASELINES } from './igBaseline';
 export type { IgBaselineKind, IgBaselineOptions } from './igBaseline';

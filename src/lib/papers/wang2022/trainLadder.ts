@@ -33,6 +33,9 @@ export interface Rung {
   init: string | null;
   /** The rung's cache config (part of the next rung's key when chained). */
   config: unknown;
+  /** Epochs it trained (fine-tune epochs for a fine-tuned rung) and its eps warm-up epochs (0: none). */
+  epochs: number;
+  warmupEpochs: number;
 }
 
 export interface TrainLadderOptions {
@@ -69,7 +72,7 @@ export async function trainLadder(prefix: string, train: Dataset, options: Train
     });
     bar?.done();
     const last = r.history[r.history.length - 1];
-    rungs.push({ name: e === 0 ? 'standard' : `L2 eps ${e}`, eps: e, model: r.model, seconds: r.seconds, cached: r.cached, finalLoss: Number(last?.loss ?? NaN), init: init?.name ?? null, config: r.config });
+    rungs.push({ name: e === 0 ? 'standard' : `L2 eps ${e}`, eps: e, model: r.model, seconds: r.seconds, cached: r.cached, finalLoss: Number(last?.loss ?? NaN), init: init?.name ?? null, config: r.config, epochs: lad.epochs, warmupEpochs: e > 0 ? lad.warmupEpochs ?? 0 : 0 });
   }
   return rungs;
 }
