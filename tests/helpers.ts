@@ -1,6 +1,8 @@
-/** Shared test helpers: engine start-up, finite differences, closeness, leak checks. */
+/** Shared test helpers: engine start-up, finite differences, closeness, leak checks, child processes. */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { ready } from '../src/lib/engine';
 
 /** Start the engine (default choice: wasm here); call in before(). */
@@ -57,4 +59,58 @@ export async function onBackend<T>(name: string, fn: () => T | Promise<T>): Prom
   } finally {
     await tf.setBackend(prev);
   }
+}
+
+/**
+ * A guard against hangs, never a timing assertion: resolves with p, or rejects once guardMs pass
+ * (default 15 min, far beyond any normal run on a loaded machine) naming what hung.
+ */
+export async function within<T>(what: string, p: Promise<T>, guardMs = 15 * 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: did not finish within ${guardMs / 1000} s (hung?)`)), guardMs);
+  });
+  try {
+    return await Promise.race([p, guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface ChildResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** True when the guard killed the child. */
+  hung: boolean;
+}
+
+/**
+ * Run `node <args>` (with tsx loaded, so .ts files run) from the project root, asynchronously (the
+ * test's event loop keeps running), killing it only after a generous guard (default 15 min): a slow
+ * start on a busy machine passes, a real hang fails with hung = true.
+ */
+export function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; guardMs?: number; tsx?: boolean } = {}): Promise<ChildResult> {
+  const argv = options.tsx === false ? args : ['--import', 'tsx', ...args];
+  const child = spawn(process.execPath, argv, { cwd: join(__dirname, '..'), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let hung = false;
+  const timer = setTimeout(() => {
+    hung = true;
+    child.kill('SIGKILL');
+  }, options.guardMs ?? 15 * 60_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr, hung });
+    });
+  });
 }

@@ -66,11 +66,25 @@ function publishFigure(o, figures) {
   const id = /id="(robustlens-fig-[^"]+)"/.exec(html)?.[1];
   const link = /<a href="([^"]*)" target="_blank">([^<]*)<\/a>/.exec(html);
   if (id) {
-    const div = figures.figureDivHtml(spec, id, link ? { href: unescapeHtml(link[1]), label: unescapeHtml(link[2]) } : undefined);
+    // figures/ is not committed, so a link to it would be dead where published notebooks are read
+    // (GitHub, viewers): name the file instead.
+    const note = link ? `<div style="font-size:small">${link[2]} (written when the notebook runs)</div>` : '';
+    const div = figures.figureDivHtml(spec, id) + note;
     const lib = PLOTLY_SCRIPT.test(html) ? plotlyLoader() : '';
     PLOTLY_SCRIPT.lastIndex = 0;
     o.data['text/html'] = lines(lib + div);
   }
+}
+
+/** A long table's "more rows in figures/<name>.csv" points at the committed results/<name>.csv instead. */
+function publishTable(o, name) {
+  const csv = `${name}.csv`;
+  const esc = csv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const html = joinText(o.data['text/html'] ?? '');
+  const link = new RegExp(`<a href="[^"]*${esc}" target="_blank">[^<]*</a>`);
+  if (link.test(html)) o.data['text/html'] = lines(html.replace(link, `<a href="../results/${csv}" target="_blank">results/${csv}</a>`));
+  const text = joinText(o.data['text/plain'] ?? '');
+  if (text.includes(`figures/${csv}`)) o.data['text/plain'] = lines(text.split(`figures/${csv}`).join(`results/${csv}`));
 }
 
 function unescapeHtml(s) {
@@ -102,7 +116,10 @@ export function publishable(executed) {
       if (o.output_type !== 'display_data') continue;
       const meta = o.metadata?.robustlens ?? {};
       if (meta.figure && o.data?.['application/vnd.plotly.v1+json']) publishFigure(o, figures);
-      if (meta.table?.name) tables.push(meta.table.name);
+      if (meta.table?.name) {
+        tables.push(meta.table.name);
+        publishTable(o, meta.table.name);
+      }
       if (JSON.stringify(o.data?.['text/html'] ?? '').includes('data:audio/wav;base64,')) publishAudio(o);
       const png = o.data?.['image/png'];
       if (png) {

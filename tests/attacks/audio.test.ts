@@ -82,6 +82,33 @@ test('P1 bounded variant respects the Linf bound; mask confines delta; errors ar
   tf.dispose([m.x, m.y, m.Wv, b.xAdv, mask, mk.xAdv]);
 });
 
+test('P1 predLast is the prediction at the last iterate (the authors\' new-pred): f(x) after 1 step, f(x + lr sign(grad)) after 2; chunking does not change it', async () => {
+  const m = regressor();
+  const lr = 0.02;
+  const [f0, f1] = tf.tidy(() => {
+    const p0 = m.fn(m.x);
+    // d MSE / d delta at delta = 0 for f(x) = x W: proportional to (f(x) - y) W^T; Adam's first step on its sign moves lr * sign
+    const x1 = m.x.add(p0.sub(m.y).matMul(m.Wv.transpose()).sign().mul(lr));
+    return [p0.arraySync() as number[][], m.fn(x1).arraySync() as number[][]];
+  });
+  const one = await noLeak(async () => {
+    const r = await regressionAttack(m.fn, m.x, m.y, { steps: 1, lr });
+    r.xAdv.dispose();
+    return r;
+  });
+  assert.equal(one.predLast.length, 5);
+  one.predLast.forEach((row, i) => { assert.equal(row.length, 8); row.forEach((v, k) => assert.ok(Math.abs(v - f0[i][k]) < 1e-5)); });
+  const two = await regressionAttack(m.fn, m.x, m.y, { steps: 2, lr });
+  two.predLast.forEach((row, i) => row.forEach((v, k) => assert.ok(Math.abs(v - f1[i][k]) < 1e-4, `example ${i} output ${k}: ${v} vs ${f1[i][k]}`)));
+  // after many steps the last iterate has gone past the kept delta: its MAE is at least the kept one's on average
+  const many = await regressionAttack(m.fn, m.x, m.y, { steps: 120, lr });
+  const chunked = await regressionAttack(m.fn, m.x, m.y, { steps: 120, lr, batchSize: 2 });
+  assert.deepEqual(chunked.predLast, many.predLast);
+  const kept = tf.tidy(() => m.fn(many.xAdv).arraySync() as number[][]);
+  assert.ok(many.predLast.some((row, i) => row.some((v, k) => Math.abs(v - kept[i][k]) > 1e-3)), 'the last iterate is not the kept adversarial example');
+  tf.dispose([m.x, m.y, m.Wv, two.xAdv, many.xAdv, chunked.xAdv]);
+});
+
 test('P1 regressionAttackSync returns the same result as regressionAttack, synchronously (for training callbacks)', async () => {
   const m = regressor();
   const a = await regressionAttack(m.fn, m.x, m.y, { steps: 30, lr: 0.02 });

@@ -5,13 +5,12 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup } from '../helpers';
+import { setup, runChild, within } from '../helpers';
 import { runTasks, defineTask, backendName } from '../../src/lib/engine';
-import { square, boom, echo, poolGradients } from '../fixtures/tasks/taskFns';
+import { square, boom, echo, poolGradients, rendezvous } from '../fixtures/tasks/taskFns';
 
 before(setup);
 
@@ -46,6 +45,20 @@ for (const [what, options] of [
     }
   });
 }
+
+test('runTasks: the workers start before the main thread takes a task, so a worker works while a main-thread task blocks its thread', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-rdv-'));
+  try {
+    // task 0 goes to the main thread (it takes first) and blocks it synchronously until a worker has
+    // taken task 1 (or a 5 min guard passes); before the fix the worker was only created afterwards
+    const out = (await within('runTasks', runTasks([0, 1].map(() => ({ kind: rendezvous, args: { dir, guardMs: 5 * 60_000 } })), { workers: 1 }))) as { main: boolean; sawWorker: boolean | null }[];
+    const onMain = out.filter((r) => r.main);
+    assert.equal(onMain.length, 1, JSON.stringify(out));
+    assert.equal(onMain[0].sawWorker, true, 'the worker took a task while the main thread was busy');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('runTasks: every thread sees the arguments as JSON; no tasks gives []', async () => {
   const args = { a: 1, b: undefined, c: NaN, d: [1, undefined], e: 'x' };
@@ -84,8 +97,9 @@ test('runTasks: a module that does not define the named kind fails in the worker
   await assert.rejects(runTasks([{ kind: fake }], { workers: 1, mainThread: false }), /taskFns\.ts did not define the task "test\.notInWorker"/);
 });
 
-test('runTasks: the process exits by itself afterwards (no dangling worker)', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fixtures', 'tasks', 'exitCheck.ts')], { encoding: 'utf8', timeout: 60_000 });
+test('runTasks: the process exits by itself afterwards (no dangling worker)', async () => {
+  const r = await runChild([join(__dirname, '..', 'fixtures', 'tasks', 'exitCheck.ts')]);
+  assert.equal(r.hung, false, `the process did not exit: ${r.stderr}`);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!).ys, [1, 4, 9]);
 });

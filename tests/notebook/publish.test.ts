@@ -53,7 +53,8 @@ test('published notebooks keep each PNG once, drop the inline plotly.js and reco
   assert.doesNotMatch(html, /HUGE/);
   assert.match(html, /data-robustlens-plotly-loader/);
   assert.match(html, /0\.1111/);
-  assert.match(html, /href="\.\.\/figures\/a\.html"/);
+  assert.doesNotMatch(html, /href=/, 'no link into the uncommitted figures/ folder');
+  assert.match(html, /interactive: figures\/a\.html \(written when the notebook runs\)/);
   assert.deepEqual(outs[0].data['application/vnd.plotly.v1+json'].data[0].y, [0.1111, 2]);
   assert.deepEqual(tables, ['t1']);
 });
@@ -72,4 +73,27 @@ test('the results check names the table and the first differing cell; a rounding
   const csv = 'model,corr\nA2E,0.7\nA2M2E,0.6\n';
   assert.equal(csvDiff('t', csv, 'model,corr\nA2E,0.7000000001\nA2M2E,0.6\n'), null);
   assert.equal(csvDiff('t', csv, 'model,corr\nA2E,0.7\nA2M2E,0.61\n'), 'results/t.csv: first difference at row 2, column "corr": committed "0.6", now "0.61"');
+});
+
+test('a published long table links its committed results/ CSV, not the uncommitted figures/ one', async () => {
+  const { publishable } = await pub();
+  const rows = Array.from({ length: 25 }, (_, i) => ({ i, v: i / 7 }));
+  const out = {
+    output_type: 'display_data',
+    data: {
+      'text/html': [toHtml(rows as any, { title: 'Long', maxRows: 20, csv: '/somewhere/figures/p9_long.csv' })],
+      'text/plain': ['Long\n5 more rows in figures/p9_long.csv'],
+    },
+    metadata: { robustlens: { table: { name: 'p9_long', digits: 3, volatile: [] } } },
+  };
+  const before = out.data['text/html'].join('');
+  assert.match(before, /5 more rows in <a href="[^"]*p9_long\.csv"/, 'the fixture has the link the report layer writes');
+  const { nb, tables } = publishable(nbWith([out]));
+  const o = nb.cells[0].outputs[0];
+  const html = o.data['text/html'].join('');
+  assert.match(html, /5 more rows in <a href="\.\.\/results\/p9_long\.csv" target="_blank">results\/p9_long\.csv<\/a>/);
+  assert.doesNotMatch(html, /figures\//);
+  assert.match(o.data['text/plain'].join(''), /more rows in results\/p9_long\.csv/);
+  assert.deepEqual(tables, ['p9_long']);
+  assert.equal(out.data['text/html'].join(''), before, 'the executed notebook itself is left alone');
 });

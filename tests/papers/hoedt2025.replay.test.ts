@@ -106,6 +106,20 @@ test('approxSnrDb: scaling delta by a gives -10 log10(a) dB (power-1/2 magnitude
   tf.dispose([x, d, delta, x1]);
 });
 
+test('approxSnrDbDetail: the SNR is mean dB(x) - mean dB(delta); a sparse input (mostly below the mean) sits mostly at its floor and lowers the SNR', () => {
+  // same delta; x1 dense (all cells positive), x2 sparse (80 % of cells negative: magnitude 0, i.e. at the floor)
+  const delta = tf.randomNormal([1, 4, 149], 0, 0.05, 'float32', 3);
+  const dense = tf.randomUniform([1, 4, 149], 0.5, 2, 'float32', 4);
+  const sparse = tf.tidy(() => dense.mul(tf.randomUniform([1, 4, 149], 0, 1, 'float32', 5).less(0.2).cast('float32').mul(2).sub(1)));
+  const [a] = P.approxSnrDbDetail(dense, delta), [b] = P.approxSnrDbDetail(sparse, delta);
+  for (const r of [a, b]) close(r.snrDb, r.meanDbX - r.meanDbDelta, 1e-2);
+  close(a.snrDb, P.approxSnrDb(dense, delta)[0], 1e-6);
+  assert.ok(a.floorShareX < 0.2 && b.floorShareX > 0.5, `floor shares ${a.floorShareX}, ${b.floorShareX}`);
+  close(a.floorShareDelta, b.floorShareDelta, 1e-9);
+  assert.ok(b.snrDb < a.snrDb - 10, `sparse ${b.snrDb} vs dense ${a.snrDb}`);
+  tf.dispose([delta, dense, sparse]);
+});
+
 test('loadAuthorsLogs: numpy row strings over several lines; missing files and malformed rows are clear errors', () => {
   assert.deepEqual(P.parseNumpyRow('[[ 0.5  -1.25\n  3e-1 ]]', 'here'), [0.5, -1.25, 0.3]);
   assert.throws(() => P.parseNumpyRow('[0.5, 1]', 'here'), /here: expected a numpy array string/);

@@ -74,6 +74,33 @@ test('regulariserEta stays in the Linf ball and keeps x + eta in [0, 1]; the adv
   m.dispose();
 });
 
+test('regulariserEta with k > 1 steps is PGD: on a linear loss it reaches the corner eps sign(w) of the ball; one step keeps the FGSM formula; bad steps throw', async () => {
+  // f(x) = x W with W = [w, -w]: grad_x CE(f(x), y=0) = -(1 - p0) (w - (-w)) has the sign of -w everywhere
+  const w = [0.5, -1, 2, -0.25];
+  const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, useBias: false, name: 'dense1', weights: [tf.tensor2d(w.map((v) => [v, -v]))] })] });
+  const view = layerView(m, ['dense1']);
+  const x = tf.fill([3, 4], 0.5);
+  const y = tf.oneHot(tf.tensor1d([0, 0, 0], 'int32'), 2);
+  const lossFn = (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp) as tf.Scalar;
+  await noLeak(() => {
+    const e5 = regulariserEta(m, view, x, y, { eps: 0.1, eta: 'adversarial', seed: 4, clip: [0, 1], lossFn, steps: 5 });
+    const v = e5.arraySync() as number[][];
+    for (const row of v) row.forEach((e, k) => close(e, -0.1 * Math.sign(w[k]), 1e-6, `k=${k}`));
+    e5.dispose();
+    // one step: clip(u + 1.25 eps sign(g), -eps, eps) with the same u as the default
+    const e1 = regulariserEta(m, view, x, y, { eps: 0.1, eta: 'adversarial', seed: 4, clip: [0, 1], lossFn, steps: 1 });
+    const e0 = regulariserEta(m, view, x, y, { eps: 0.1, eta: 'adversarial', seed: 4, clip: [0, 1], lossFn });
+    const u = tf.randomUniform(x.shape, -0.1, 0.1, 'float32', 4);
+    const want = tf.tidy(() => tf.clipByValue(tf.add(u, tf.mul(0.125, tf.tensor1d(w.map((q) => -Math.sign(q))))), -0.1, 0.1));
+    close(val(tf.tidy(() => tf.max(tf.abs(tf.sub(e1, want))))), 0, 1e-6, 'one step = FGSM with random start');
+    close(val(tf.tidy(() => tf.max(tf.abs(tf.sub(e1, e0))))), 0, 0, 'steps defaults to 1');
+    tf.dispose([e1, e0, u, want]);
+  });
+  assert.throws(() => regulariserEta(m, view, x, y, { eps: 0.1, eta: 'adversarial', seed: 4, clip: [0, 1], lossFn, steps: 0 }), /steps must be an integer >= 1/);
+  tf.dispose([x, y]);
+  m.dispose();
+});
+
 test('fitSensitivityRegularised (relative, adversarial eta, warm-up) lowers the adversarial sensitivity of dense1 vs standard training on a toy problem', async () => {
   const d = robustVsBrittle(256, 1, 20);
   const x = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(d.x, 0.25), 0.5), 0, 1)); // into [0, 1]
@@ -97,6 +124,7 @@ test('fitSensitivityRegularised (relative, adversarial eta, warm-up) lowers the 
   assert.ok(sReg < 0.7 * sStd, `regularised ${sReg} vs standard ${sStd}`);
   await assert.rejects(fitSensitivityRegularised(reg, data, { layers: ['dense1'], lambda: 1, eps: 0.05, penalty: 'rel' } as never), /penalty must be one of/);
   await assert.rejects(fitSensitivityRegularised(reg, data, { layers: ['dense1'], lambda: 1, eps: 0.05, warmup: 1 } as never), /unknown option "warmup"/);
+  await assert.rejects(fitSensitivityRegularised(reg, data, { layers: ['dense1'], lambda: 1, eps: 0.05, etaSteps: 1.5 }), /etaSteps must be an integer >= 1/);
   tf.dispose([x, d.x, d.y]);
   std.dispose();
   reg.dispose();

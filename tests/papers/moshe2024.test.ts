@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
 import { mlp } from '../../src/lib/models';
 import {
-  config, family, families, rampedEps, pgdTrainAttack, layerChange, activationSensitivityProfile, interpretabilityScores,
+  config, family, families, layerChange, activationSensitivityProfile, interpretabilityScores,
   scoreRecords, summariseFamilies, compareFamilies, claimVerdicts, claimSummary, metricVerdict, verdictOf, paperDataDir, loadImageSets, imageMeans, flagCollapsed,
   trainFamily, METHODS, METRICS,
 } from '../../src/lib/papers/moshe2024';
@@ -34,34 +34,6 @@ test('config per scale, families and their labels; errors', () => {
   assert.throws(() => family('as'), /needs lambda > 0/);
 });
 
-test('rampedEps grows linearly over the warm-up steps, then stays at eps', () => {
-  assert.equal(rampedEps(0.1, 1, 5, 0, 10), 0.1);
-  close(rampedEps(0.1, 1, 5, 10, 10), 0.05);
-  close(rampedEps(0.1, 2, 3, 20, 10), 0.1 * 13 / 20);
-  assert.equal(rampedEps(0.1, 3, 1, 10, 10), 0.1);
-});
-
-test('pgdTrainAttack: stays in the (ramped) Linf ball and [0, 1], raises the loss of a linear model', async () => {
-  const m = mlp({ inputShape: [6], outputs: 2, hidden: [], seed: 1 });
-  const x = tf.tensor2d([[0.5, 0.4, 0.6, 0.5, 0.3, 0.7], [0.2, 0.8, 0.5, 0.5, 0.5, 0.1]]);
-  const y = tf.tensor1d([0, 1], 'int32');
-  const ce = (z: tf.Tensor) => tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), m.apply(z) as tf.Tensor).dataSync()[0]);
-  await noLeak(() => {
-    const xAdv = pgdTrainAttack({ eps: 0.1, steps: 5 })(m, x, y, { seed: 3, epoch: 1, step: 1 }) as tf.Tensor;
-    const linf = tf.tidy(() => tf.max(tf.abs(tf.sub(xAdv, x))).dataSync()[0]);
-    assert.ok(linf <= 0.1 + 1e-6 && linf > 0.05, `linf ${linf}`);
-    assert.ok(ce(xAdv) > ce(x), 'the attack raises the loss');
-    const half = pgdTrainAttack({ eps: 0.1, steps: 5, rampSteps: 4, stepsPerEpoch: 4 })(m, x, y, { seed: 3, epoch: 1, step: 2 }) as tf.Tensor;
-    const linfHalf = tf.tidy(() => tf.max(tf.abs(tf.sub(half, x))).dataSync()[0]);
-    assert.ok(linfHalf <= 0.05 + 1e-6, `ramped linf ${linfHalf}`);
-    tf.dispose([xAdv, half]);
-  });
-  assert.throws(() => pgdTrainAttack({ eps: 0.1, rampSteps: 3 }), /needs stepsPerEpoch/);
-  assert.throws(() => pgdTrainAttack({ eps: 0.1, step: 3 } as never), /unknown option "step"/);
-  tf.dispose([x, y]);
-  m.dispose();
-});
-
 test('layerChange: relative change per example and mean |change| per neuron (hand-computed)', async () => {
   await noLeak(() => {
     const a = tf.tensor2d([[3, 4], [1, 0]]);
@@ -71,7 +43,16 @@ test('layerChange: relative change per example and mean |change| per neuron (han
     close(r.rel[1], 0.5);
     close(r.neuron[0], 0);
     close(r.neuron[1], (5 + 0.5) / 2);
-    tf.dispose([a, b]);
+    close(r.abs[0], 5);
+    close(r.abs[1], 0.5);
+    close(r.spread, Math.sqrt(((1 + 4) + (1 + 4)) / 2)); // mean (2, 2): deviations (1, 2) and (-1, -2)
+    // the spread ignores an offset added to every activation (the relative change does not)
+    const [a2, b2] = [a, b].map((t) => tf.add(t, 10));
+    const r2 = layerChange(a2, b2);
+    close(r2.spread, r.spread);
+    close(r2.abs[0], 5);
+    assert.ok(r2.rel[0] < r.rel[0] / 2);
+    tf.dispose([a, b, a2, b2]);
   });
 });
 
@@ -84,9 +65,38 @@ test('activationSensitivityProfile: adversarial moves activations more than rand
   assert.equal(p.layers[0].neuronAdv.length, 12);
   close(p.l2Rand, p.l2Adv, 1e-3 * p.l2Adv, 'equal L2 budget');
   assert.ok(p.layers[0].relAdv > p.layers[0].relRand, `adv ${p.layers[0].relAdv} vs random ${p.layers[0].relRand}`);
+  assert.ok(p.layers[0].spreadAdv > p.layers[0].spreadRand && p.layers[0].spreadRand > 0, `spread units: adv ${p.layers[0].spreadAdv} vs random ${p.layers[0].spreadRand}`);
   await assert.rejects(activationSensitivityProfile(m, x, y, { layers: [], eps: 0.1 }), /non-empty list/);
   tf.dispose([x, y]);
   m.dispose();
+});
+
+test('activationSensitivityProfile: removing what the task does not need lowers the sensitivity and raises the adversarial / random ratio (linear layer, analytic)', async () => {
+  // dense1 = [w.x, v.x] (linear); the output reads only unit 0, so PGD moves x along sign(w). Model B drops v
+  // (the layer no longer reacts to v at all): its adversarial change can only fall, its random change falls
+  // more, so adv/rand rises. The ratio measures concentration on the worst-case direction, not sensitivity.
+  const d = 16;
+  const w = Array.from({ length: d }, (_, i) => 1 + (i % 3));
+  const v = Array.from({ length: d }, (_, i) => Math.sin(3 * i + 1) * 4);
+  const build = (keepV: boolean) => tf.sequential({ layers: [
+    tf.layers.dense({ inputShape: [d], units: 2, useBias: false, name: 'dense1', weights: [tf.tensor2d(w.map((wi, i) => [wi, keepV ? v[i] : 0]))] }),
+    tf.layers.dense({ units: 2, useBias: false, name: 'out', weights: [tf.tensor2d([[1, -1], [0, 0]])] }),
+  ] });
+  const [a, b] = [build(true), build(false)];
+  const x = tf.randomUniform([32, d], 0.3, 0.7, 'float32', 9);
+  const y = tf.tensor1d(Array.from({ length: 32 }, () => 0), 'int32');
+  const pa = await activationSensitivityProfile(a, x, y, { layers: ['dense1'], eps: 0.05, steps: 10, seed: 2 });
+  const pb = await activationSensitivityProfile(b, x, y, { layers: ['dense1'], eps: 0.05, steps: 10, seed: 2 });
+  const [la, lb] = [pa.layers[0], pb.layers[0]];
+  // same PGD point for both (the output is the same function): |w.delta| = eps ||w||_1 in both, plus |v.delta| in A
+  close(pa.l2Adv, pb.l2Adv, 1e-5);
+  const absAdv = (m: tf.LayersModel) => tf.tidy(() => { const dl = (m.getLayer('dense1').getWeights()[0]); const e = tf.fill([d], 0.05); return tf.norm(tf.matMul(e.reshape([1, d]), dl)).dataSync()[0]; });
+  assert.ok(absAdv(b) <= absAdv(a), 'B moves no more than A under the worst case');
+  console.log(`dense1 adv/rand: with v ${(la.relAdv / la.relRand).toFixed(2)}, without ${(lb.relAdv / lb.relRand).toFixed(2)}`);
+  assert.ok(lb.relAdv / lb.relRand > 1.3 * (la.relAdv / la.relRand), `ratio rises: B ${lb.relAdv / lb.relRand} vs A ${la.relAdv / la.relRand}`);
+  tf.dispose([x, y]);
+  a.dispose();
+  b.dispose();
 });
 
 test('interpretabilityScores on a linear model whose weight is the object mask: perfect localisation, Gini (d - k) / d', async () => {

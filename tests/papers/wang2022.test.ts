@@ -1,7 +1,7 @@
 /** P4 paper module (Wang, Fredrikson & Datta 2022, arXiv 2103.11257): analytic answers on linear models, properties, errors, leaks. */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -51,34 +51,6 @@ test('config: every scale is complete; robust-accuracy budgets are searched budg
   assert.ok(!P4.config('demo').ladder.epsilons.includes(9));
 });
 
-test('pgdL2Attack: stays in the L2 ball and [0, 1], raises the loss, is seeded by the step seed, leaves no tensors', async () => {
-  const { model } = linearModel(3, 2);
-  const x = tf.tensor(new Rng(3).uniforms(6 * 4, 0.2, 0.8), [6, 2, 2, 1]);
-  const y = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
-  const yOne = tf.oneHot(y, 3);
-  const attack = P4.pgdL2Attack({ eps: 0.3, steps: 5 });
-  const ce = (xx: tf.Tensor) => tf.tidy(() => tf.logSoftmax(model.predict(xx) as tf.Tensor).mul(tf.oneHot(y, 3)).sum(1).neg().dataSync());
-  await noLeak(() => {
-    const a = attack(model, x, y, { seed: 7, epoch: 1, step: 1 }) as tf.Tensor;
-    const b = attack(model, x, y, { seed: 7, epoch: 1, step: 1 }) as tf.Tensor;
-    const c = attack(model, x, yOne, { seed: 7, epoch: 1, step: 1 }) as tf.Tensor; // one-hot labels too
-    const d = attack(model, x, y, { seed: 8, epoch: 1, step: 2 }) as tf.Tensor;
-    const norms = tf.tidy(() => a.sub(x).reshape([6, -1]).norm(2, 1).dataSync());
-    for (const v of norms) assert.ok(v <= 0.3 + 1e-5 && v > 0.05, `||delta|| = ${v}`);
-    const av = a.dataSync();
-    assert.ok(av.every((v) => v >= 0 && v <= 1));
-    assert.deepEqual(Array.from(av), Array.from(b.dataSync()), 'same seed, same adversary');
-    assert.deepEqual(Array.from(av), Array.from(c.dataSync()), 'one-hot and id labels agree');
-    assert.notDeepEqual(Array.from(av), Array.from(d.dataSync()), 'another step seed, another start');
-    const l0 = ce(x), l1 = ce(a);
-    for (let i = 0; i < 6; i++) assert.ok(l1[i] > l0[i], `loss rises for example ${i}`);
-    tf.dispose([a, b, c, d]);
-  });
-  assert.throws(() => P4.pgdL2Attack({ eps: 0 }), /eps must be a positive number/);
-  assert.throws(() => P4.pgdL2Attack({ eps: 1, step: 3 } as never), /unknown option "step"/);
-  tf.dispose([x, y, yOne]);
-});
-
 test('boundaryNormal: for z = xW + b the normal is W_c - W_a, a = the strongest other class at x\'', async () => {
   const { model, W } = linearModel(3, 4);
   const xb = tf.tensor(new Rng(5).uniforms(3 * 4), [3, 2, 2, 1]);
@@ -122,6 +94,31 @@ test('gradientNormalAlignment: analytic cosines on a linear model; not-found exa
   assertClose([r.value], [(r.cosine[0] + r.cosine[1] + r.cosine[3]) / 3], 1e-6);
   await assert.rejects(P4.gradientNormalAlignment(model, x, xb.slice(0, 2)), /must be shaped like x/);
   tf.dispose([x, xb]);
+});
+
+test('gradientStability: 1 on a linear model; on a ReLU model it drops to the analytic cosine once x + r u switches a unit off; NaN where no boundary or x\' = x', async () => {
+  const { model } = linearModel(2, 6);
+  const x = tf.tensor(new Rng(7).uniforms(4 * 4), [4, 2, 2, 1]);
+  const xb = tf.tensor([...new Rng(8).uniforms(3 * 4), ...Array.from(x.slice(3, 1).dataSync())], [4, 2, 2, 1]); // row 3: x' = x
+  const pred = Array.from((model.predict(x) as tf.Tensor).argMax(1).dataSync());
+  const r = await noLeak(() => P4.gradientStability(model, x, xb, { radius: 0.3, classes: pred, found: [true, false, true, true] }));
+  assertClose([r.cosine[0], r.cosine[2]], [1, 1], 1e-5);
+  assert.ok(Number.isNaN(r.cosine[1]) && Number.isNaN(r.cosine[3]));
+  assert.equal(r.nUndefined, 2);
+  // z_0 = relu(x_0 + 10) + relu(x_1 - 0.5), z_1 = 0: gradient w1 + w2 while x_1 > 0.5, w1 after
+  const relu = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+  relu.setWeights([tf.tensor2d([[1, 0], [0, 1], [0, 0], [0, 0]]), tf.tensor1d([10, -0.5]), tf.tensor2d([[1, 0], [1, 0]]), tf.tensor1d([0, 0])]);
+  const x1 = tf.tensor([0.5, 0.8, 0.5, 0.5], [1, 2, 2, 1]);
+  const b1 = tf.tensor([0.5, 0.1, 0.5, 0.5], [1, 2, 2, 1]); // u = (0, -1, 0, 0)
+  const near = await P4.gradientStability(relu, x1, b1, { radius: 0.2, classes: [0] });
+  const far = await P4.gradientStability(relu, x1, b1, { radius: 0.5, classes: [0] });
+  const clipped = await P4.gradientStability(relu, x1, b1, { radius: 2, classes: [0] });
+  assertClose([near.cosine[0], far.cosine[0], clipped.cosine[0]], [1, Math.SQRT1_2, Math.SQRT1_2], 1e-5);
+  await assert.rejects(P4.gradientStability(model, x, xb.slice(0, 2), { radius: 0.3, classes: pred }), /must be shaped like x/);
+  await assert.rejects(P4.gradientStability(model, x, xb, { radius: 0, classes: pred }), /radius must be a positive number/);
+  await assert.rejects(P4.gradientStability(model, x, xb, { radius: 0.3, classes: [0] }), /1 classes for 4 examples/);
+  tf.dispose([x, xb, x1, b1]);
+  relu.dispose();
 });
 
 test('igBaseline: black, white, seeded uniform noise, and a blur that keeps constants and mass', () => {
@@ -185,6 +182,20 @@ test('attributionMaps: analytic maps on a linear model (saliency = W_t, IG = x W
     assert.deepEqual(Object.keys(only.maps), ['saliency']);
     P4.disposeMaps(only.maps);
   });
+  // sgSigma is an absolute noise sd (the authors' Captum stdevs): 0 gives the plain gradients on a ReLU model, a relative
+  // noiseLevel of the same call does not
+  const relu = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+  relu.setWeights([tf.tensor2d([[1, 0], [0, 1], [0, 0], [0, 0]]), tf.tensor1d([0.1, -0.5]), tf.tensor2d([[1, 0], [1, 0]]), tf.tensor1d([0, 0])]);
+  const xr = tf.tensor([0.5, 0.55, 0, 1], [1, 2, 2, 1]);
+  const sg0 = await P4.attributionMaps(relu, xr, { target: [0], boundary: xr, methods: ['smoothGrad', 'bsg'], sgN: 8, sgSigma: 0, sgNoise: 0.5 });
+  const sgRel = await P4.attributionMaps(relu, xr, { target: [0], boundary: xr, methods: ['smoothGrad'], sgN: 8, sgNoise: 0.5 });
+  assertClose(Array.from(sg0.maps.smoothGrad!.dataSync()), [1, 1, 0, 0], 1e-6, 'sigma 0: the gradient at x');
+  assertClose(Array.from(sg0.maps.bsg!.dataSync()), [1, 1, 0, 0], 1e-6, 'sigma 0: the gradient at x\'');
+  assert.ok(Math.abs(sgRel.maps.smoothGrad!.dataSync()[1] - 1) > 0.05, 'relative noise 0.5 switches the second unit off for some samples');
+  P4.disposeMaps(sg0.maps);
+  P4.disposeMaps(sgRel.maps);
+  tf.dispose(xr);
+  relu.dispose();
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['bsm'] }), /need option "boundary"/);
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['bsg'] }), /need option "boundary"/);
   await assert.rejects(P4.attributionMaps(model, x, { target, methods: ['lrp' as never] }), /unknown method "lrp"/);
@@ -311,6 +322,12 @@ test('claims: verdicts follow the paired intervals; failed rungs are left out an
   assert.deepEqual(noRobust.slice(0, 3).map((q) => q.verdict), ['not tested', 'not tested', 'not tested']);
   assert.ok(noRobust[0].ours.includes('no robust rung passed'));
   assert.equal(noRobust[3].verdict, 'holds', 'standard-model claims still tested');
+  // the matched-radius control: one more row after the alignment claim, with the radius named
+  const withMatched = P4.claims({ ...ev, alignmentMatched: { radius: 0.18, cosine: { standard: base, 'L2 eps 0.5': shift(base, 0), 'L2 eps 1': shift(base, 0.5) } } }, { nBoot: 400, seed: 1, minN: 10 });
+  assert.equal(withMatched.length, 8);
+  assert.ok(withMatched[2].claim.includes('Control at one radius r = 0.180') && withMatched[2].claim.includes('L2 eps 0.5 vs standard'));
+  assert.equal(withMatched[2].verdict, 'not shown');
+  assert.deepEqual(withMatched.filter((_, i) => i !== 2).map((q) => q.verdict), v);
   const noStd = P4.claims({ ...ev, rungs: rungs.map((q, i) => (i === 0 ? { ...q, passed: false, failures: ['loss'] } : q)) }, { nBoot: 100, minN: 10 });
   assert.ok(noStd.every((q) => q.verdict === 'not tested'));
   assert.throws(() => P4.claims({ ...ev, rungs: [rungs[0]] }), /needs the standard model first and at least one robust rung/);
@@ -359,6 +376,16 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
     // the init model's config is part of the key: retraining the rung below retrains the rungs above
     const changed = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true, lr: 2e-3 }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
     assert.ok(changed.every((r) => !r.cached));
+    // a per-rung override (longer fine-tuning with an eps warm-up) retrains that rung only
+    const over = await P4.trainLadder('p4t_lad', d, { ladder: { ...lad3, chain: true, lr: 2e-3, perRung: { '0.5': { fineTuneEpochs: 3, warmupEpochs: 2 } } }, inputShape: [12, 12, 3], classes: 2, dir, showProgress: false });
+    assert.deepEqual(over.map((r) => r.cached), [true, true, false], 'the rungs below keep their cache keys');
+    const card = JSON.parse(readFileSync(join(dir, 'p4t_lad_eps0.5', 'card.json'), 'utf8'));
+    assert.equal(card.history.length, 3, 'the override\'s epochs');
+    assert.deepEqual(card.config.warmup, { epochs: 2, epsFrom: 0.25 }, 'the warm-up starts at the init rung\'s eps and is part of the key');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'p4t_lad_eps0.25', 'card.json'), 'utf8')).config.warmup, undefined);
+    over.forEach((r) => r.model.dispose());
+    await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, ladder: { ...ladder, warmupEpochs: 1.5 }, eps: 0.5 }), /warmupEpochs must be a non-negative integer/);
+    await assert.rejects(P4.trainClassifier('p4t_x', d, { ...opts, eps: 0.5, epsFrom: 1 }), /epsFrom must be in \[0, eps\]/);
     [...chained, ...changed].forEach((r) => r.model.dispose());
     await assert.rejects(P4.trainLadder('p4t_lad2', d, { ladder: { ...ladder, epsilons: [0.5], fineTuneEpochs: 1 }, inputShape: [12, 12, 3], classes: 2, dir }), /must start with 0/);
     [...rungs, ...again2].forEach((r) => r.model.dispose());
@@ -368,6 +395,12 @@ test('trainClassifier / trainLadder: standard and adversarial rungs train, fine-
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('warmupEps: linear from epsFrom to eps over the warm-up epochs, then eps; no warm-up = eps throughout', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map(P4.warmupEps(1, 0.5, 4)), [0.625, 0.75, 0.875, 1, 1, 1]);
+  assert.deepEqual([1, 2].map(P4.warmupEps(1, 0, 2)), [0.5, 1]);
+  assert.deepEqual([1, 7].map(P4.warmupEps(0.5, 0.25, 0)), [0.5, 0.5]);
 });
 
 test('stepSchedule: lr, lr/10, lr/100 at the given fractions of the epochs', () => {

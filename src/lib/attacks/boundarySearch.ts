@@ -23,12 +23,14 @@
  *   b.found; b.l2Search; b.l2; b.xBoundary.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { checkInput, chunkRanges, perturbationSizes, probeModel, resolveClassLoss, resolveThreshold } from './common';
+import { chunkRanges, resolveClassLoss, resolveThreshold } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { cwL2 } from './cwL2';
 import type { CwL2Options } from './cwL2';
 import { isAdversarial } from './isAdversarial';
+import { overBudgets } from './overBudgets';
 import { planPgd, runPgd } from './pgd';
 import type { PgdPlan } from './pgd';
 import { refineBoundary } from './refineBoundary';
@@ -113,7 +115,7 @@ export async function boundarySearch(model: Model, x: tf.Tensor, y: Labels, opti
     let st: SearchState;
     try {
       const clean = await isAdversarial(model, x, lab, { loss, threshold, batchSize: options.batchSize });
-      st = pgdOverBudgets(plan, x, lab, clean, epsilons, options);
+      st = await pgdOverBudgets(plan, x, lab, clean, epsilons, options);
       if (options.useCW) await closerCw(model, x, lab, clean, st, { ...(options.cwOptions ?? {}), loss, threshold, range: options.range, mask: options.mask, batchSize: options.batchSize });
     } finally {
       lab.dispose();
@@ -155,8 +157,8 @@ function ownDecisions(model: Model, x: tf.Tensor, loss: 'ce' | 'bce', threshold:
   );
 }
 
-/** Step 1: PGD at each budget in turn on the examples not yet across; the first success is kept. */
-function pgdOverBudgets(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, clean: boolean[], epsilons: number[], options: BoundarySearchOptions): SearchState {
+/** Step 1: PGD at each budget in turn (overBudgets, untilSuccess) on the examples not yet across; the first success is kept. */
+async function pgdOverBudgets(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, clean: boolean[], epsilons: number[], options: BoundarySearchOptions): Promise<SearchState> {
   const n = x.shape[0];
   const d = x.size / n;
   const st: SearchState = {
@@ -164,34 +166,37 @@ function pgdOverBudgets(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, clean: bool
     method: clean.map((c) => (c ? 'clean' : 'none')), l2: new Array<number>(n).fill(0),
   };
   const maskRows = options.mask && options.mask.rank === x.rank && options.mask.shape[0] === n && n > 1;
-  let remaining = clean.map((c, i) => (c ? -1 : i)).filter((i) => i >= 0);
-  for (let k = 0; k < epsilons.length && remaining.length > 0; k++) {
-    const idx = tf.tensor1d(remaining, 'int32');
+  const runAt = (eps: number, ids: number[]) => {
+    const idx = tf.tensor1d(ids, 'int32');
     const xs = tf.gather(x, idx);
     const ls = tf.gather(lab, idx);
     const ms = maskRows ? tf.gather(options.mask as tf.Tensor, idx) : options.mask;
     idx.dispose();
     try {
-      const r = runPgd({ ...plan, mask: ms }, xs, ls, new Array(remaining.length).fill(epsilons[k]), options.batchSize, remaining);
-      const adv = r.xAdv.dataSync();
-      r.xAdv.dispose();
-      const last = k === epsilons.length - 1;
-      remaining.forEach((i, j) => {
-        if (r.success[j] || last) {
-          st.xb.set(adv.subarray(j * d, (j + 1) * d), i * d);
-          st.l2[i] = r.l2[j];
-        }
-        if (r.success[j]) {
-          st.found[i] = true;
-          st.eps[i] = epsilons[k];
-          st.method[i] = 'pgd';
-        }
-      });
-      remaining = remaining.filter((i) => !st.found[i]);
+      // ids are the examples' places in the whole batch: their random starts do not depend on which others still run
+      return runPgd({ ...plan, mask: ms }, xs, ls, new Array(ids.length).fill(eps), options.batchSize, ids);
     } finally {
       tf.dispose([xs, ls, ...(maskRows && ms ? [ms] : [])]);
     }
-  }
+  };
+  const onRun = (k: number, ids: number[], r: { xAdv: tf.Tensor; success: boolean[]; l2: number[] }) => {
+    const adv = r.xAdv.dataSync();
+    r.xAdv.dispose();
+    const last = k === epsilons.length - 1;
+    ids.forEach((i, j) => {
+      if (r.success[j] || last) {
+        st.xb.set(adv.subarray(j * d, (j + 1) * d), i * d);
+        st.l2[i] = r.l2[j];
+      }
+      if (r.success[j]) {
+        st.found[i] = true;
+        st.eps[i] = epsilons[k];
+        st.method[i] = 'pgd';
+      }
+    });
+  };
+  const only = clean.map((c, i) => (c ? -1 : i)).filter((i) => i >= 0);
+  await overBudgets(epsilons, n, runAt, { only, untilSuccess: true, onRun });
   return st;
 }
 

@@ -1,26 +1,18 @@
 /**
- * Plumbing shared by every attack, written once: input validation with clear errors, labels,
+ * Plumbing shared by every attack, written once (input and model checks are engine/validate.ts): labels,
  * per-example sizes, range clipping, masks, chunking to a memory budget, seeded per-example noise.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, Rng, seedFor } from '../engine';
+import { assertFinite, positiveNumber, probeModel, Rng, seedFor } from '../engine';
 import type { ModelFn } from '../engine';
 import type { Labels, Range } from './types';
 
-/** Validate x: a tf.Tensor of rank >= 2 (batch first) without NaN/Infinity. */
-export function checkInput(where: string, x: unknown): asserts x is tf.Tensor {
-  if (!(x instanceof tf.Tensor)) throw new Error(`${where}: x must be a tf.Tensor with the batch first, got ${typeof x}.`);
-  if (x.rank < 2) throw new Error(`${where}: x must have a batch dimension and at least one feature dimension, got shape [${x.shape}].`);
-  if (x.shape[0] === 0) throw new Error(`${where}: x is an empty batch.`);
-  assertFinite(where, x, 'x');
-}
-
-/** A float copy of labels as a tensor (the caller's tensor is neither kept nor disposed). */
-export function toTensor(where: string, y: Labels | tf.Tensor | number | undefined, what: string): tf.Tensor {
+/** A float copy of labels as a tensor (the caller's tensor is neither kept nor disposed); a number with n given is that label for all n examples. */
+export function toTensor(where: string, y: Labels | tf.Tensor | number | undefined, what: string, n?: number): tf.Tensor {
   if (y === null || y === undefined) throw new Error(`${where}: ${what} is required.`);
   let t: tf.Tensor;
   if (y instanceof tf.Tensor) t = y.dtype === 'float32' ? y.clone() : y.toFloat();
-  else if (typeof y === 'number') t = tf.tensor1d([y]);
+  else if (typeof y === 'number') t = n === undefined ? tf.tensor1d([y]) : tf.fill([n], y); // one number for all n examples
   else if (Array.isArray(y)) t = tf.tensor(y as number[]);
   else throw new Error(`${where}: ${what} must be a tf.Tensor or an array of numbers.`);
   try {
@@ -61,56 +53,9 @@ export function checkMask(where: string, mask: tf.Tensor | undefined, x: tf.Tens
   if (!binary) throw new Error(`${where}: mask must hold only 0 and 1.`);
 }
 
-/**
- * Apply the model to the first example and return the per-example output shape; a model that
- * cannot take x, or that does not keep the batch dimension, is a clear error.
- */
-export function probeModel(where: string, fn: ModelFn, x: tf.Tensor): number[] {
-  return tf.tidy(() => {
-    let out: tf.Tensor;
-    const first = x.slice(0, Math.min(2, x.shape[0]));
-    try {
-      out = fn(first);
-    } catch (e) {
-      throw new Error(`${where}: the model could not be applied to x of shape [${x.shape}] (${(e as Error).message}). Check the input shape the model expects.`);
-    }
-    if (!(out instanceof tf.Tensor)) throw new Error(`${where}: the model must return one tf.Tensor.`);
-    if (out.rank < 1 || out.shape[0] !== first.shape[0]) {
-      throw new Error(`${where}: the model returned shape [${out.shape}] for a batch of ${first.shape[0]}; it must keep the batch dimension first.`);
-    }
-    return out.shape.slice(1);
-  }) as unknown as number[];
-}
-
-/** Per-example L2 norm of a batch tensor: [N]. */
-export function rowL2(t: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => t.reshape([t.shape[0], -1]).square().sum(1).sqrt()) as tf.Tensor1D;
-}
-
-/** Per-example Linf norm of a batch tensor: [N]. */
-export function rowLinf(t: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => t.reshape([t.shape[0], -1]).abs().max(1)) as tf.Tensor1D;
-}
-
 /** [N] values reshaped to [N, 1, ..., 1] of the given rank, for broadcasting against a batch. */
 export function perExample(v: tf.Tensor, rank: number): tf.Tensor {
   return v.reshape([v.shape[0], ...new Array(rank - 1).fill(1)]);
-}
-
-/**
- * Per-example sizes of a perturbation: L2, Linf and SNR in dB, SNR = 20 log10(||x|| / ||xAdv - x||)
- * (Infinity where xAdv equals x).
- *
- * @example const { l2, linf, snrDb } = perturbationSizes(x, r.xAdv);
- */
-export function perturbationSizes(x: tf.Tensor, xAdv: tf.Tensor): { l2: number[]; linf: number[]; snrDb: number[] } {
-  if (!tf.util.arraysEqual(x.shape, xAdv.shape)) throw new Error(`perturbationSizes: x [${x.shape}] and xAdv [${xAdv.shape}] differ in shape.`);
-  const [l2, linf, nx] = tf.tidy(() => {
-    const d = xAdv.sub(x);
-    return [rowL2(d), rowLinf(d), rowL2(x)].map((t) => Array.from(t.dataSync()));
-  }) as unknown as number[][];
-  const snrDb = l2.map((n, i) => 20 * Math.log10(nx[i] / n));
-  return { l2, linf, snrDb };
 }
 
 /** delta clipped so that x + delta stays inside range (norms can only shrink, since x is inside). */
@@ -134,9 +79,19 @@ export function chunkRanges(n: number, batchSize: number | undefined): [number, 
 }
 
 /** Rows [start, end) of t if it has n rows; a tensor broadcast over the batch (first dim 1, or lower rank) as is. */
-export function rowsOf(t: tf.Tensor, start: number, end: number, n: number, batchRank: number): tf.Tensor {
+export function batchRows(t: tf.Tensor, start: number, end: number, n: number, batchRank: number): tf.Tensor {
   if (t.rank === batchRank && t.shape[0] === n && n !== 1) return t.slice(start, end - start);
   return t;
+}
+
+/**
+ * The checks an attack runs once its options are resolved: the range (and x inside it), the mask,
+ * and the model applied to x; returns the per-example output shape.
+ */
+export function checkAttackSetup(where: string, fn: ModelFn, x: tf.Tensor, range: Range, mask: tf.Tensor | undefined): number[] {
+  checkRange(where, x, range);
+  checkMask(where, mask, x);
+  return probeModel(where, fn, x);
 }
 
 /**
@@ -181,8 +136,8 @@ export function attackInChunks<K extends string>(
   try {
     for (const [s, e] of chunkRanges(n, batchSize)) {
       const xs = x.slice(s, e - s);
-      const ls = rowsOf(lab, s, e, n, lab.rank);
-      const ms = mask ? rowsOf(mask, s, e, n, x.rank) : undefined;
+      const ls = batchRows(lab, s, e, n, lab.rank);
+      const ms = mask ? batchRows(mask, s, e, n, x.rank) : undefined;
       try {
         const r = run(xs, ls, ms);
         parts.push(r.xAdv);
@@ -212,21 +167,11 @@ export function resolveClassLoss(where: string, loss: unknown): 'ce' | 'bce' {
   return l;
 }
 
-export function checkPositiveInt(where: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${v}.`);
-}
-
-export function checkPositive(where: string, name: string, v: number, allowZero = false): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new Error(`${where}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number, got ${v}.`);
-  }
-}
-
 /** A per-example list of budgets from a number or an array of length n. */
 export function perExampleList(where: string, name: string, v: number | number[], n: number, allowZero = true): number[] {
   const arr = Array.isArray(v) ? v : new Array(n).fill(v);
   if (arr.length !== n) throw new Error(`${where}: ${name} has ${arr.length} entries for ${n} examples.`);
-  arr.forEach((e) => checkPositive(where, name, e, allowZero));
+  arr.forEach((e) => positiveNumber(where, name, e, allowZero));
   return arr;
 }
 

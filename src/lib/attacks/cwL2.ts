@@ -16,24 +16,10 @@
  *   const r = await cwL2(model, x, y, { steps: 200, binarySearchSteps: 5 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import {
-  Adam,
-  attackInChunks,
-  checkInput,
-  checkMask,
-  checkPositive,
-  checkPositiveInt,
-  checkRange,
-  gradWithAux,
-  perturbationSizes,
-  probeModel,
-  resolveClassLoss,
-  resolveThreshold,
-  toTensor,
-  whereRows,
-} from './common';
+import { Adam, attackInChunks, gradWithAux, resolveClassLoss, resolveThreshold, toTensor, whereRows, checkAttackSetup } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 
@@ -114,6 +100,7 @@ function cwChunk(plan: CwPlan, x: tf.Tensor, lab: tf.Tensor, mask?: tf.Tensor) {
   const c = new Array<number>(n).fill(plan.c0);
   const adam = new Adam(plan.lr);
   const checkEvery = Math.max(1, Math.floor(plan.steps / 10));
+  let returned = false;
   try {
     for (let round = 0; round < plan.rounds; round++) {
       const cT = tf.tensor1d(c);
@@ -121,41 +108,52 @@ function cwChunk(plan: CwPlan, x: tf.Tensor, lab: tf.Tensor, mask?: tf.Tensor) {
       let roundSucc: tf.Tensor = tf.zeros([n], 'bool');
       let prev = Infinity;
       adam.reset();
-      for (let t = 0; t < plan.steps; t++) {
-        const { grad, aux } = gradWithAux<{ xp: tf.Tensor; z: tf.Tensor; l2sq: tf.Tensor; total: tf.Tensor }>((wv, keep) => {
-          const xp = xPrime(wv);
-          const z = logitsOf(plan, fn(xp));
-          const onehot = tf.oneHot(labInt, z.shape[1]);
-          const real = z.mul(onehot).sum(1);
-          const other = z.sub(onehot.mul(1e9)).max(1);
-          const margin = plan.targeted ? other.sub(real) : real.sub(other);
-          const f = tf.maximum(margin, -plan.kappa);
-          const l2sq = xp.sub(x).reshape([n, -1]).square().sum(1);
-          const total = l2sq.add(cT.mul(f)).sum() as tf.Scalar;
-          keep({ xp, z, l2sq, total });
-          return total;
-        }, w);
-        const nextW = tf.tidy(() => w.sub(adam.step(grad)));
-        const [nb, nx, ns] = tf.tidy(() => {
-          const pred = aux.z.argMax(1);
-          const succ = plan.targeted ? pred.equal(labInt) : pred.notEqual(labInt);
-          const improved = tf.logicalAnd(succ, aux.l2sq.less(bestL2sq));
-          return [tf.where(improved, aux.l2sq, bestL2sq), whereRows(improved, aux.xp, bestX), tf.logicalOr(roundSucc, succ)];
-        });
-        let total = NaN;
-        if (plan.abortEarly && (t + 1) % checkEvery === 0) total = aux.total.dataSync()[0];
-        tf.dispose([grad, w, bestL2sq, bestX, roundSucc, aux.xp, aux.z, aux.l2sq, aux.total]);
-        w = nextW;
-        bestL2sq = nb;
-        bestX = nx;
-        roundSucc = ns;
-        if (!Number.isNaN(total)) {
-          if (total > prev * 0.9999) break;
-          prev = total;
+      let ok: Uint8Array | Float32Array | Int32Array;
+      try {
+        for (let t = 0; t < plan.steps; t++) {
+          const { grad, aux } = gradWithAux<{ xp: tf.Tensor; z: tf.Tensor; l2sq: tf.Tensor; total: tf.Tensor }>((wv, keep) => {
+            const xp = xPrime(wv);
+            const z = logitsOf(plan, fn(xp));
+            const onehot = tf.oneHot(labInt, z.shape[1]);
+            const real = z.mul(onehot).sum(1);
+            const other = z.sub(onehot.mul(1e9)).max(1);
+            const margin = plan.targeted ? other.sub(real) : real.sub(other);
+            const f = tf.maximum(margin, -plan.kappa);
+            const l2sq = xp.sub(x).reshape([n, -1]).square().sum(1);
+            const total = l2sq.add(cT.mul(f)).sum() as tf.Scalar;
+            keep({ xp, z, l2sq, total });
+            return total;
+          }, w);
+          let nextW: tf.Tensor | undefined;
+          let nb: tf.Tensor, nx: tf.Tensor, ns: tf.Tensor;
+          try {
+            nextW = tf.tidy(() => w.sub(adam.step(grad)));
+            [nb, nx, ns] = tf.tidy(() => {
+              const pred = aux.z.argMax(1);
+              const succ = plan.targeted ? pred.equal(labInt) : pred.notEqual(labInt);
+              const improved = tf.logicalAnd(succ, aux.l2sq.less(bestL2sq));
+              return [tf.where(improved, aux.l2sq, bestL2sq), whereRows(improved, aux.xp, bestX), tf.logicalOr(roundSucc, succ)];
+            });
+          } catch (e) {
+            tf.dispose([grad, aux.xp, aux.z, aux.l2sq, aux.total, ...(nextW ? [nextW] : [])]);
+            throw e;
+          }
+          let total = NaN;
+          if (plan.abortEarly && (t + 1) % checkEvery === 0) total = aux.total.dataSync()[0];
+          tf.dispose([grad, w, bestL2sq, bestX, roundSucc, aux.xp, aux.z, aux.l2sq, aux.total]);
+          w = nextW;
+          bestL2sq = nb;
+          bestX = nx;
+          roundSucc = ns;
+          if (!Number.isNaN(total)) {
+            if (total > prev * 0.9999) break;
+            prev = total;
+          }
         }
+        ok = roundSucc.dataSync();
+      } finally {
+        tf.dispose([w, cT, roundSucc]); // also when the model throws mid-round
       }
-      const ok = roundSucc.dataSync();
-      tf.dispose([w, cT, roundSucc]);
       for (let i = 0; i < n; i++) {
         if (ok[i]) {
           upper[i] = Math.min(upper[i], c[i]);
@@ -167,10 +165,12 @@ function cwChunk(plan: CwPlan, x: tf.Tensor, lab: tf.Tensor, mask?: tf.Tensor) {
       }
     }
     const success = Array.from(bestL2sq.dataSync()).map((v) => Number.isFinite(v));
+    returned = true;
     return { xAdv: bestX, success, c };
   } finally {
     adam.dispose();
     tf.dispose([w0, labInt, bestL2sq]);
+    if (!returned) bestX.dispose();
   }
 }
 
@@ -194,19 +194,13 @@ export async function cwL2(model: Model, x: tf.Tensor, y: Labels, options: CwL2O
     abortEarly: options.abortEarly ?? true,
     range: options.range === undefined ? [0, 1] : options.range,
   };
-  checkPositive(where, 'confidence', plan.kappa, true);
-  checkPositiveInt(where, 'binarySearchSteps', plan.rounds);
-  checkPositiveInt(where, 'steps', plan.steps);
-  checkPositive(where, 'lr', plan.lr);
-  checkPositive(where, 'initialConst', plan.c0);
-  checkRange(where, x, plan.range);
-  checkMask(where, options.mask, x);
+  checkNumbers(where, { confidence: [plan.kappa, 'nonNegative'], binarySearchSteps: [plan.rounds, 'int'], steps: [plan.steps, 'int'], lr: [plan.lr, 'positive'], initialConst: [plan.c0, 'positive'] });
+  const outShape = checkAttackSetup(where, fn, x, plan.range, options.mask);
   const n = x.shape[0];
-  const outShape = probeModel(where, fn, x);
   const per = outShape.reduce((a, b) => a * b, 1);
   if (plan.bce && per !== 1) throw new Error(`${where}: loss 'bce' needs one logit per example; the model returns [N, ${outShape}].`);
   if (!plan.bce && (outShape.length !== 1 || per < 2)) throw new Error(`${where}: loss 'ce' needs logits [N, C] with C >= 2; the model returns [N, ${outShape}].`);
-  let lab = prepareLabels(where, loss, toTensor(where, plan.targeted ? (options.target as Labels) : y, plan.targeted ? 'target' : 'y'), outShape, n, plan.targeted ? 'target' : 'y');
+  let lab = prepareLabels(where, loss, toTensor(where, plan.targeted ? (options.target as Labels) : y, plan.targeted ? 'target' : 'y', plan.targeted ? n : undefined), outShape, n, plan.targeted ? 'target' : 'y');
   if (plan.bce) {
     const b = tf.tidy(() => lab.reshape([n]).greaterEqual(0.5).toFloat());
     lab.dispose();

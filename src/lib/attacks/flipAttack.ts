@@ -18,25 +18,10 @@
  *   r.success; r.snrDb; r.iterations;
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import {
-  Adam,
-  attackInChunks,
-  checkInput,
-  checkMask,
-  checkPositive,
-  checkPositiveInt,
-  checkRange,
-  chunkRanges,
-  clipDelta,
-  gradWithAux,
-  perturbationSizes,
-  probeModel,
-  resolveThreshold,
-  toTensor,
-  whereRows,
-} from './common';
+import { Adam, attackInChunks, chunkRanges, clipDelta, gradWithAux, resolveThreshold, toTensor, whereRows, checkAttackSetup } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 
@@ -157,15 +142,9 @@ export async function flipAttack(model: Model, x: tf.Tensor, y: Labels, options:
     range: options.range === undefined ? null : options.range,
     checkEvery: options.checkEvery ?? 10,
   };
-  checkPositive(where, 'c', plan.c, true);
-  checkPositive(where, 'lr', plan.lr);
-  checkPositive(where, 'clip', plan.clip);
-  checkPositiveInt(where, 'steps', plan.steps);
-  checkPositiveInt(where, 'checkEvery', plan.checkEvery);
-  checkRange(where, x, plan.range);
-  checkMask(where, options.mask, x);
+  checkNumbers(where, { c: [plan.c, 'nonNegative'], lr: [plan.lr, 'positive'], clip: [plan.clip, 'positive'], steps: [plan.steps, 'int'], checkEvery: [plan.checkEvery, 'int'] });
+  const outShape = checkAttackSetup(where, fn, x, plan.range, options.mask);
   const n = x.shape[0];
-  const outShape = probeModel(where, fn, x);
   const yT =
     y === null || y === undefined
       ? tf.tidy(() => {

@@ -8,9 +8,9 @@
  *                    unless options.success gives the task's own criterion.
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { checkInput, chunkRanges, probeModel, rowsOf, toTensor } from './common';
+import { chunkRanges, batchRows, toTensor } from './common';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
 import type { Labels, LossSpec, SuccessFn } from './types';
 
@@ -77,14 +77,14 @@ export async function isAdversarial(model: Model, x: tf.Tensor, y: Labels, optio
   const targeted = options.target !== undefined;
   const n = x.shape[0];
   const outShape = probeModel(where, fn, x);
-  const lab = prepareLabels(where, loss, toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y'), outShape, n, targeted ? 'target' : 'y');
+  const lab = prepareLabels(where, loss, toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y', targeted ? n : undefined), outShape, n, targeted ? 'target' : 'y');
   const spec: CriterionSpec = { loss, targeted, success: options.success, threshold: options.threshold ?? 0.5 };
   const out: boolean[] = [];
   try {
     for (const [s, e] of chunkRanges(n, options.batchSize)) {
       const v = tf.tidy(() => {
         const xc = x.slice(s, e - s);
-        return successTensor(spec, fn(xc), rowsOf(lab, s, e, n, lab.rank), xc).dataSync();
+        return successTensor(spec, fn(xc), batchRows(lab, s, e, n, lab.rank), xc).dataSync();
       });
       v.forEach((b) => out.push(Boolean(b)));
     }

@@ -10,7 +10,8 @@
  *   const d = l2.project(delta, eps);   // delta * min(1, eps / ||delta||_2)
  */
 import * as tf from '@tensorflow/tfjs';
-import { perExample, rowL2, seededNoise } from './common';
+import { perExample, seededNoise } from './common';
+import { rowL2 } from './perturbationSizes';
 
 export interface Norm {
   readonly name: string;

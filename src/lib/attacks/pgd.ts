@@ -17,26 +17,10 @@
  *   r.success; r.linf; r.xAdv.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import {
-  checkInput,
-  checkMask,
-  checkPositive,
-  checkPositiveInt,
-  checkRange,
-  chunkRanges,
-  clipDelta,
-  concatRows,
-  perExample,
-  perExampleList,
-  perturbationSizes,
-  probeModel,
-  resolveThreshold,
-  rowsOf,
-  toTensor,
-  whereRows,
-} from './common';
+import { checkMask, checkRange, chunkRanges, clipDelta, concatRows, perExample, perExampleList, resolveThreshold, batchRows, toTensor, whereRows } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { successTensor } from './isAdversarial';
 import type { CriterionSpec } from './isAdversarial';
 import { perExampleLoss, prepareLabels } from './losses';
@@ -116,11 +100,11 @@ export function planPgd(where: string, model: Model, x: tf.Tensor, y: Labels, op
   const fn = asFn(model);
   const norm = resolveNorm(where, options.norm);
   const steps = options.steps ?? 40;
-  checkPositiveInt(where, 'steps', steps);
+  positiveInt(where, 'steps', steps);
   const restarts = options.restarts ?? 1;
-  checkPositiveInt(where, 'restarts', restarts);
-  if (options.relStepSize !== undefined) checkPositive(where, 'relStepSize', options.relStepSize);
-  if (options.stepSize !== undefined) checkPositive(where, 'stepSize', options.stepSize);
+  positiveInt(where, 'restarts', restarts);
+  if (options.relStepSize !== undefined) positiveNumber(where, 'relStepSize', options.relStepSize);
+  if (options.stepSize !== undefined) positiveNumber(where, 'stepSize', options.stepSize);
   const threshold = resolveThreshold(where, options.threshold);
   const range = options.range === undefined ? ([0, 1] as const) : options.range;
   checkRange(where, x, range);
@@ -142,7 +126,7 @@ export function planPgd(where: string, model: Model, x: tf.Tensor, y: Labels, op
   const lab = prepareLabels(
     where,
     loss,
-    toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y'),
+    toTensor(where, targeted ? (options.target as Labels) : y, targeted ? 'target' : 'y', targeted ? n : undefined),
     outShape,
     n,
     targeted ? 'target' : 'y',
@@ -228,8 +212,8 @@ export function runPgd(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, eps: number[
   const loss: number[] = [];
   for (const [s, e] of chunkRanges(n, batchSize)) {
     const r = tf.tidy(() => {
-      const m = plan.mask ? rowsOf(plan.mask, s, e, n, x.rank) : undefined;
-      return pgdChunk(plan, x.slice(s, e - s), rowsOf(lab, s, e, n, lab.rank), eps.slice(s, e), gid.slice(s, e), m);
+      const m = plan.mask ? batchRows(plan.mask, s, e, n, x.rank) : undefined;
+      return pgdChunk(plan, x.slice(s, e - s), batchRows(lab, s, e, n, lab.rank), eps.slice(s, e), gid.slice(s, e), m);
     });
     parts.push(r.xAdv);
     r.success.dataSync().forEach((b) => success.push(Boolean(b)));

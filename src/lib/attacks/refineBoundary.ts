@@ -15,9 +15,9 @@
  *   const r = refineBoundary(model, x, xAdv, y, { steps: 12 });   r.t; r.xBoundary.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, positiveInt, probeModel } from '../engine';
 import type { Model } from '../engine';
-import { checkInput, checkPositiveInt, chunkRanges, probeModel, resolveClassLoss, resolveThreshold, rowsOf, toTensor } from './common';
+import { chunkRanges, resolveClassLoss, resolveThreshold, batchRows, toTensor } from './common';
 import { successTensor } from './isAdversarial';
 import type { CriterionSpec } from './isAdversarial';
 import { prepareLabels } from './losses';
@@ -45,7 +45,7 @@ export function refineBoundary(model: Model, x: tf.Tensor, xAdv: tf.Tensor, y: L
   checkInput(where, x);
   if (!(xAdv instanceof tf.Tensor) || xAdv.shape.join() !== x.shape.join()) throw new Error(`${where}: xAdv must be a tensor shaped like x [${x.shape}].`);
   const steps = options.steps ?? 12;
-  checkPositiveInt(where, 'steps', steps);
+  positiveInt(where, 'steps', steps);
   const spec: CriterionSpec = { loss: resolveClassLoss(where, options.loss), targeted: false, threshold: resolveThreshold(where, options.threshold) };
   const fn = asFn(model);
   const n = x.shape[0];
@@ -57,7 +57,7 @@ export function refineBoundary(model: Model, x: tf.Tensor, xAdv: tf.Tensor, y: L
     for (const [s, e] of chunkRanges(n, options.batchSize)) {
       const v = tf.tidy(() => {
         const xt = at(t, s, e);
-        return successTensor(spec, fn(xt), rowsOf(lab, s, e, n, lab.rank), xt).dataSync();
+        return successTensor(spec, fn(xt), batchRows(lab, s, e, n, lab.rank), xt).dataSync();
       });
       v.forEach((b) => out.push(Boolean(b)));
     }

@@ -15,7 +15,11 @@
  * 0.001) after every step. Success = the kept delta is from a later step than 0, i.e. the
  * correlation fell through at least one threshold below its starting grid value.
  * Extras per example: MAE before/after and its change, correlation before/after, the step of the
- * last crossing, SNR = 20 log10(||x|| / ||delta||) in the input (spectrogram) domain.
+ * last crossing, SNR = 20 log10(||x|| / ||delta||) in the input (spectrogram) domain, and
+ * `predLast`: the model's outputs at the LAST iterate, f(x + delta_{T-1}) (the prediction the last
+ * step evaluated, before its update), which is what the authors log and analyse as new-pred
+ * (adversary/attacker.py, compute_untargeted_adversary), while their adversarial example is the
+ * kept delta (corrFinal / maeAdv above are at the kept delta).
  *
  * @example
  *   const r = await regressionAttack(model, x, y, { steps: 1000 });           // as in the code
@@ -23,23 +27,10 @@
  *   const s = regressionAttackSync(model, x, y, { steps: 50 });                // inside a training callback
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
 import type { Model, ModelFn } from '../engine';
-import {
-  attackInChunks,
-  Adam,
-  checkInput,
-  checkMask,
-  checkPositive,
-  checkPositiveInt,
-  checkRange,
-  clipDelta,
-  gradWithAux,
-  perturbationSizes,
-  probeModel,
-  toTensor,
-  whereRows,
-} from './common';
+import { attackInChunks, Adam, clipDelta, gradWithAux, toTensor, whereRows, checkAttackSetup } from './common';
+import { perturbationSizes } from './perturbationSizes';
 import { prepareLabels } from './losses';
 import type { AttackResult, Labels, Range } from './types';
 
@@ -70,6 +61,8 @@ export interface RegressionAttackResult extends AttackResult {
   corrFinal: number[];
   /** Step at which the kept delta was taken (0 = unchanged input). */
   keptStep: number[];
+  /** Per example, the model's outputs (flattened) at the last iterate x + delta_{T-1}: the authors' new-pred. */
+  predLast: number[][];
 }
 
 const KNOWN = ['steps', 'lr', 'clip', 'eps', 'minThreshold', 'range', 'mask', 'batchSize'];
@@ -105,6 +98,7 @@ function chunk(plan: Plan, x: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor) {
   let kept: tf.Tensor = tf.zerosLike(x);
   let keptStep: tf.Tensor = tf.zeros([n]);
   const adam = new Adam(plan.lr);
+  let predLast: number[][] = [];
   try {
     for (let t = 0; t < plan.steps; t++) {
       const { grad, aux } = gradWithAux<{ pred: tf.Tensor }>((d, keep) => {
@@ -127,6 +121,7 @@ function chunk(plan: Plan, x: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor) {
         const dd = clipDelta(x, d, plan.range);
         return [nk, nKept, nStep, dd];
       });
+      if (t === plan.steps - 1) predLast = tf.tidy(() => aux.pred.reshape([n, -1]).arraySync() as number[][]);
       tf.dispose([grad, aux.pred, k, kept, keptStep, delta]);
       k = nk;
       kept = nKept;
@@ -140,7 +135,7 @@ function chunk(plan: Plan, x: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor) {
       const mae = (p: tf.Tensor) => p.sub(y).abs().reshape([n, -1]).mean(1);
       return [mae(pc), mae(pa), rowPearson(pc, y), rowPearson(pa, y)].map((s) => Array.from(s.dataSync()));
     }) as unknown as number[][];
-    return { xAdv, maeClean: stats[0], maeAdv: stats[1], corrClean: stats[2], corrFinal: stats[3], keptStep: Array.from(keptStep.dataSync()) };
+    return { xAdv, maeClean: stats[0], maeAdv: stats[1], corrClean: stats[2], corrFinal: stats[3], keptStep: Array.from(keptStep.dataSync()), predLast };
   } finally {
     adam.dispose();
     tf.dispose([k, delta, kept, keptStep]);
@@ -167,29 +162,29 @@ export function regressionAttackSync(model: Model, x: tf.Tensor, y: Labels, opti
     minK: Math.round(minThreshold * 10),
     range: options.range === undefined ? null : options.range,
   };
-  checkPositiveInt(where, 'steps', plan.steps);
-  checkPositive(where, 'lr', plan.lr);
-  checkPositive(where, 'eps', plan.eps);
-  checkRange(where, x, plan.range);
-  checkMask(where, options.mask, x);
+  checkNumbers(where, { steps: [plan.steps, 'int'], lr: [plan.lr, 'positive'], eps: [plan.eps, 'positive'] });
+  const outShape = checkAttackSetup(where, fn, x, plan.range, options.mask);
   const n = x.shape[0];
-  const outShape = probeModel(where, fn, x);
   if (outShape.reduce((a, b) => a * b, 1) < 2) throw new Error(`${where}: the per-example correlation needs at least 2 outputs per example; the model returns [N, ${outShape}].`);
   const lab = prepareLabels(where, 'mse', toTensor(where, y, 'y'), outShape, n);
   let r;
   try {
-    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ys, ms) => chunk(plan, xs, ys, ms), ['maeClean', 'maeAdv', 'corrClean', 'corrFinal', 'keptStep'] as const);
+    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ys, ms) => {
+      const c = chunk(plan, xs, ys, ms);
+      return { ...c, predLast: c.predLast as unknown as number[] }; // rows, concatenated per chunk like the per-example numbers
+    }, ['maeClean', 'maeAdv', 'corrClean', 'corrFinal', 'keptStep', 'predLast'] as const);
   } finally {
     lab.dispose();
   }
   const { xAdv, ...rest } = r;
-  const acc = rest as Record<'maeClean' | 'maeAdv' | 'corrClean' | 'corrFinal' | 'keptStep', number[]>;
+  const { predLast, ...acc } = rest as Record<'maeClean' | 'maeAdv' | 'corrClean' | 'corrFinal' | 'keptStep', number[]> & { predLast: number[][] };
   const sizes = perturbationSizes(x, xAdv);
   return {
     xAdv,
     success: acc.keptStep.map((s) => s > 0),
     ...sizes,
     ...acc,
+    predLast,
     maeChange: acc.maeAdv.map((m, i) => m - acc.maeClean[i]),
   };
 }

@@ -5,7 +5,7 @@
  * @example snrEps(x, 30)   // the L2 radius of a perturbation 30 dB below each example
  */
 import * as tf from '@tensorflow/tfjs';
-import { rowL2 } from './common';
+import { rowL2 } from './perturbationSizes';
 
 export function snrEps(x: tf.Tensor, snrDb: number | number[]): number[] {
   const n = x.shape[0];

@@ -8,6 +8,8 @@
  * where clean_i says x_i already meets the criterion (e.g. is misclassified). Robust accuracy is
  * therefore non-increasing in eps. rawSuccessRate keeps each budget's own run.
  *
+ * The loop over budgets is attacks' overBudgets (shared with boundarySearch).
+ *
  * @example
  *   const s = await sweep(pgd, model, x, y, { epsilons: [0, 0.05, 0.1], steps: 10, seed: 0 });
  *   s.robustAccuracy;   // one number per eps
@@ -15,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../engine';
 import { isAdversarial } from './isAdversarial';
+import { overBudgets } from './overBudgets';
 import type { Attack, AttackResult, Labels } from './types';
 
 export interface SweepResult {
@@ -52,34 +55,29 @@ export async function sweep<O extends { eps?: number | number[] }>(
     if (typeof e !== 'number' || !Number.isFinite(e) || e < 0) throw new Error(`sweep: every eps must be a finite number >= 0, got ${e}.`);
   });
   if ('eps' in (rest as object)) throw new Error('sweep: give the budgets as epsilons, not eps.');
-  const eps = [...epsilons].sort((a, b) => a - b);
   const crit: Record<string, unknown> = {};
   for (const k of CRITERION_KEYS) if ((rest as Record<string, unknown>)[k] !== undefined) crit[k] = (rest as Record<string, unknown>)[k];
   const clean = await isAdversarial(model, x, y, crit);
   const n = clean.length;
+  const b = await overBudgets(epsilons, n, (e) => attack(model, x, y, { ...(rest as object), eps: e } as unknown as O));
   const out: SweepResult = {
-    epsilons: eps,
-    cleanAccuracy: clean.filter((b) => !b).length / n,
+    epsilons: b.epsilons,
+    cleanAccuracy: clean.filter((c) => !c).length / n,
     successRate: [],
     rawSuccessRate: [],
     robustAccuracy: [],
     success: [],
-    l2: [],
-    linf: [],
-    snrDb: [],
+    l2: b.l2,
+    linf: b.linf,
+    snrDb: b.snrDb,
   };
   let cum = new Array<boolean>(n).fill(false);
-  for (const e of eps) {
-    const r = await attack(model, x, y, { ...(rest as object), eps: e } as unknown as O);
-    r.xAdv.dispose();
-    cum = cum.map((b, i) => b || r.success[i]);
+  for (const raw of b.success) {
+    cum = cum.map((c, i) => c || raw[i]);
     out.success.push(cum);
     out.successRate.push(cum.filter(Boolean).length / n);
-    out.rawSuccessRate.push(r.success.filter(Boolean).length / n);
-    out.robustAccuracy.push(cum.filter((b, i) => !b && !clean[i]).length / n);
-    out.l2.push(r.l2);
-    out.linf.push(r.linf);
-    out.snrDb.push(r.snrDb ?? []);
+    out.rawSuccessRate.push(raw.filter(Boolean).length / n);
+    out.robustAccuracy.push(cum.filter((c, i) => !c && !clean[i]).length / n);
   }
   return out;
 }

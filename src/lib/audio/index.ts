@@ -26,7 +26,7 @@ export { fitStandardizer, applyStandardizer } from './standardizer';
 export type { Standardizer } from './standardizer';
 export { frameFeatures, FRAME_FEATURES } from './frameFeatures';
 export type { FrameFeature, FrameFeaturesOptions, FeatureTable } from './frameFeatures';
-export { snrDb, snrDbBatch } from './snrDb';
+export { snrDb } from './snrDb'; // tensor batches: attacks.perturbationSizes
 export { griffinLim } from './griffinLim';
 export type { GriffinLimOptions } from './griffinLim';
 export { invertSpectrogram, spectrogramToMagnitude, filterbankPinv } from './invertSpectrogram';

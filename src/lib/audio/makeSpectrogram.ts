@@ -79,7 +79,10 @@ export function makeSpectrogram(options: SpectrogramOptions & { kind: Spectrogra
       throw new Error(`makeSpectrogram: wave must be a 2-D tensor [batch, samples], got ${wave instanceof tf.Tensor ? `shape [${wave.shape}]` : typeof wave}.`);
     }
     const [batch, n] = wave.shape;
+    if (batch < 1) throw new Error(`makeSpectrogram: wave holds no signals (shape [${wave.shape}]).`);
+    if (n < 1) throw new Error(`makeSpectrogram: signal has 0 samples (shape [${wave.shape}]); an empty signal has no spectrogram.`);
     if (!center && n < N) throw new Error(`makeSpectrogram: signal has ${n} samples, needs at least nFft = ${N} (no centring).`);
+    checkFiniteWave(wave); // as the reference path's checkSignal: one NaN would spread over whole frames
     return tf.tidy((): tf.Tensor3D => {
       let mag: tf.Tensor;
       if (dft) {
@@ -114,6 +117,17 @@ export function makeSpectrogram(options: SpectrogramOptions & { kind: Spectrogra
       fb.dispose();
     },
   };
+}
+
+/** Throw, naming the first sample, when a [batch, samples] waveform holds NaN or Infinity. */
+function checkFiniteWave(wave: tf.Tensor2D): void {
+  if (wave.dtype !== 'float32') return;
+  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(wave)).any().dataSync()[0]);
+  if (!bad) return;
+  const d = wave.dataSync();
+  const n = wave.shape[1];
+  const i = d.findIndex((v) => !Number.isFinite(v));
+  throw new Error(`makeSpectrogram: signal ${Math.floor(i / n)} sample ${i % n} is ${d[i]} (NaN or Infinity); clean the signal first.`);
 }
 
 interface FftGeometry {

@@ -4,11 +4,6 @@ export interface Mat {
   shape: [number, number];
 }
 
-/** A zero matrix of the given shape. */
-export function zerosMat(rows: number, cols: number): Mat {
-  return { data: new Float32Array(rows * cols), shape: [rows, cols] };
-}
-
 /** a [m, k] x b [k, n] -> [m, n], accumulated in float64; b's zeros are skipped (filterbanks are sparse). */
 export function matmul(a: Mat, b: Mat): Mat {
   const [m, k] = a.shape;

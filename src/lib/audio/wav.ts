@@ -31,7 +31,10 @@ const FORMAT_NAMES: Record<number, string> = {
   0x55: 'MPEG Layer 3',
 };
 
-/** Decode a WAV file (bytes or a file path) into float channels in [-1, 1). */
+/**
+ * Decode a WAV file (bytes or a file path) into float channels in [-1, 1). A file without samples,
+ * or a float file holding NaN or Infinity, is an error naming the file (and the sample).
+ */
 export function readWav(input: Uint8Array | string): WavAudio {
   const bytes = typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input;
   const where = typeof input === 'string' ? `readWav(${input})` : 'readWav';
@@ -88,6 +91,7 @@ export function readWav(input: Uint8Array | string): WavAudio {
     throw new Error(`${where}: truncated file (data chunk declares ${data.size} bytes, ${bytes.length - data.offset} present).`);
   }
   const n = Math.floor(data.size / frameBytes);
+  if (n === 0) throw new Error(`${where}: the data chunk holds no samples (an empty recording).`);
   const channels = Array.from({ length: nch }, () => new Float32Array(n));
   let p = data.offset;
   for (let i = 0; i < n; i++) {
@@ -101,6 +105,7 @@ export function readWav(input: Uint8Array | string): WavAudio {
         if (s & 0x800000) s -= 0x1000000;
         v = s / 8388608;
       } else v = view.getInt32(p, true) / 2147483648;
+      if (!Number.isFinite(v)) throw new Error(`${where}: channel ${c} sample ${i} is ${v} (a float WAV holding NaN or Infinity).`);
       channels[c][i] = v;
     }
   }

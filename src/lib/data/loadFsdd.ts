@@ -67,7 +67,12 @@ export function loadFsdd(dir?: string, options: FsddOptions = {}): FsddSet {
   let sampleRate = 8000;
   if (audio) {
     items.forEach((it, i) => {
-      const w = readWav(it.path);
+      let w;
+      try {
+        w = readWav(it.path);
+      } catch (e) {
+        throw new Error(`${where}: ${(e as Error).message}`);
+      }
       if (i === 0) sampleRate = w.sampleRate;
       else if (w.sampleRate !== sampleRate) throw new Error(`${where}: ${it.path} is ${w.sampleRate} Hz but the others are ${sampleRate} Hz; resample it.`);
       signals.push(w.channels.length === 1 ? w.channels[0] : toMono(w.channels));

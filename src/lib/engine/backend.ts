@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerGradientFixes, registerWasmKernels } from './kernels';
+import { guardGradientTape } from './tape';
 import { withoutRethrowingHandlers } from './kernelErrors';
 
 export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
@@ -61,6 +62,7 @@ async function useWasm(): Promise<boolean> {
 async function choose(): Promise<BackendName> {
   const name = await pick();
   registerGradientFixes(); // corrected tfjs 4.22 gradients, for every backend
+  guardGradientTape(); // a gradient computation that throws releases its tape (tape.ts)
   return name;
 }
 

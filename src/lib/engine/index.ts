@@ -1,8 +1,10 @@
 export { ready, backendName, describe, requestedBackend, BACKENDS } from './backend';
 export type { BackendName } from './backend';
 export { Rng, seedFor } from './random';
-export { asFn, checkOptions, assertFinite } from './model';
+export { asFn } from './model';
+export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, checkNumbers, sameShape } from './validate';
 export { registerGradientFixes } from './kernels';
+export { gradSafe, releaseAbandonedTape, guardGradientTape } from './tape';
 export { adam, FusedAdamOptimizer } from './adam';
 export type { Model, ModelFn } from './model';
 export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool } from './parallel';

@@ -17,19 +17,3 @@ export function asFn(model: Model): ModelFn {
   }
   throw new Error('Model must be a function (x) => tf.Tensor or a tf.LayersModel.');
 }
-
-/** Throw a clear error naming the option if `options` holds a key not in `known`. */
-export function checkOptions(where: string, options: object | undefined, known: readonly string[]): void {
-  if (!options) return;
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) {
-      throw new Error(`${where}: unknown option "${k}". Known options: ${known.join(', ')}.`);
-    }
-  }
-}
-
-/** Throw if a tensor holds NaN or Infinity (reads it back: use outside inner loops). */
-export function assertFinite(where: string, t: tf.Tensor, what = 'input'): void {
-  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(t)).any().dataSync()[0]);
-  if (bad) throw new Error(`${where}: ${what} contains NaN or Infinity; clean the data (or lower the step size) and retry.`);
-}

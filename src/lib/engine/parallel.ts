@@ -20,7 +20,7 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { backendName } from './backend';
-import { checkOptions } from './model';
+import { checkOptions } from './validate';
 
 export interface ModelPoolOptions {
   /** Worker threads: a count >= 1 or 'auto' (see workerCount; at least 1 is started). Default 'auto'. */

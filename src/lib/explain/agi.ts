@@ -16,18 +16,8 @@
  *   const { map } = await agi(model, x, { target: y, nClasses: 5, eps: 0.05, steps: 20, seed: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, Model, ModelFn, Rng } from '../engine';
-import {
-  Attribution,
-  checkInput,
-  checkMethodOptions,
-  outputs2d,
-  outputSize,
-  pickTargets,
-  positiveInt,
-  resolveTargets,
-  TargetOptions,
-} from './common';
+import { Model, ModelFn, Rng, checkInput, outputs2d, outputCount, positiveInt, checkedModel } from '../engine';
+import { Attribution, checkMethodOptions, pickTargets, resolveTargets, TargetOptions } from './common';
 
 export interface AgiOptions extends TargetOptions {
   /** Step size per adversarial step (default 0.05). */
@@ -72,8 +62,8 @@ export async function agi(model: Model, x: tf.Tensor, options: AgiOptions): Prom
   if (clip !== undefined && !(Array.isArray(clip) && clip.length === 2 && clip[0] < clip[1])) {
     throw new Error(`${where}: clip must be [lo, hi] with lo < hi.`);
   }
-  const fn = asFn(model);
-  const nOut = outputSize(fn, x);
+  const fn = checkedModel(where, model);
+  const nOut = outputCount(where, fn, x);
   if (nOut < 2) throw new Error(`${where}: needs a classifier with at least 2 outputs; the model has ${nOut}.`);
   const targets = resolveTargets(where, options.target, x.shape[0], nOut);
   const B = x.shape[0];

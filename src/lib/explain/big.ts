@@ -12,8 +12,8 @@
  *   const { map, gap } = await big(model, x, { target: y, boundary: xb, steps: 64 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model } from '../engine';
-import { checkInput, checkMethodOptions, TargetOptions } from './common';
+import { Model, checkInput } from '../engine';
+import { checkMethodOptions, TargetOptions } from './common';
 import { checkBoundary } from './bsm';
 import { pathIG, PathAttribution } from './integratedGradients';
 

@@ -13,8 +13,8 @@
  *   const { map } = await bsm(model, x, { target: y, boundary: xb });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, assertFinite, Model } from '../engine';
-import { Attribution, checkInput, checkMethodOptions, DEFAULT_BATCH, positiveInt, sameShape, targetsFor, TargetOptions } from './common';
+import { assertFinite, Model, checkInput, positiveInt, sameShape, checkedModel } from '../engine';
+import { Attribution, checkMethodOptions, DEFAULT_BATCH, targetsFor, TargetOptions } from './common';
 import { batchedGrad } from './saliency';
 
 export interface BsmOptions extends TargetOptions {
@@ -33,7 +33,7 @@ export async function bsm(model: Model, x: tf.Tensor, options: BsmOptions): Prom
   checkBoundary(where, x, options.boundary);
   const { batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const targets = targetsFor(where, fn, x, options.target);
   return { map: batchedGrad(fn, options.boundary, targets, batchSize) };
 }

@@ -4,8 +4,8 @@
  * back onto x's shape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, Model, ModelFn, ModelPool, startModelPool, workerCount } from '../engine';
-import { forwardTargets, sameShape } from './common';
+import { assertFinite, Model, ModelFn, ModelPool, startModelPool, workerCount, sameShape } from '../engine';
+import { forwardTargets } from './common';
 
 /**
  * A segmentation: one Int32Array label (0..S-1) per element of an example, or per element of its

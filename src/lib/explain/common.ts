@@ -4,7 +4,7 @@
  * Integrated Gradients and BIG share. Not part of the public surface except the types.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, checkOptions, ModelFn } from '../engine';
+import { assertFinite, checkOptions, ModelFn, outputCount, outputs2d, positiveInt, sameShape } from '../engine';
 
 /**
  * What every attribution method returns (conventions.md #3). `map` is shaped like `x` and owned
@@ -44,29 +44,9 @@ export function checkMethodOptions(where: string, options: object | undefined, k
   }
 }
 
-/** x must be a finite float batch of rank >= 2 ([batch, ...example]). */
-export function checkInput(where: string, x: tf.Tensor): void {
-  if (!(x instanceof tf.Tensor)) throw new Error(`${where}: x must be a tf.Tensor batch [batch, ...].`);
-  if (x.rank < 2) throw new Error(`${where}: x must be a batch of rank >= 2 ([batch, ...example]); got shape [${x.shape}].`);
-  if (x.shape[0] < 1) throw new Error(`${where}: x is an empty batch.`);
-  assertFinite(where, x, 'x');
-}
-
-/** Model output as [batch, outputs]: [B] -> [B, 1], [B, ...] -> [B, prod(...)]. */
-export function outputs2d(y: tf.Tensor): tf.Tensor2D {
-  if (y.rank === 1) return y.reshape([y.shape[0], 1]);
-  if (y.rank === 2) return y as tf.Tensor2D;
-  return y.reshape([y.shape[0], -1]);
-}
-
-/** Number of model outputs per example, from one forward pass on the first example. */
-export function outputSize(fn: ModelFn, x: tf.Tensor): number {
-  return tf.tidy(() => outputs2d(fn(x.slice(0, 1))).shape[1]);
-}
-
 /**
  * Normalise `target` to one validated class index per example. Checks integers, the batch length
- * and the range against the model's output size (nOut, from `outputSize`).
+ * and the range against the model's output size (nOut, from engine's `outputCount`).
  */
 export function resolveTargets(where: string, target: number | number[], batch: number, nOut: number): number[] {
   const t = typeof target === 'number' ? new Array<number>(batch).fill(target) : Array.from(target);
@@ -82,7 +62,7 @@ export function resolveTargets(where: string, target: number | number[], batch: 
 
 /** Both steps in one: forward the first example for the output size, then resolveTargets. */
 export function targetsFor(where: string, fn: ModelFn, x: tf.Tensor, target: number | number[]): number[] {
-  return resolveTargets(where, target, x.shape[0], outputSize(fn, x));
+  return resolveTargets(where, target, x.shape[0], outputCount(where, fn, x));
 }
 
 /**
@@ -105,16 +85,6 @@ export function resolveBaseline(where: string, x: tf.Tensor, baseline: Baseline 
   }
   assertFinite(where, baseline, what);
   return same ? baseline.clone() : tf.tidy(() => tf.broadcastTo(baseline.toFloat().expandDims(0), x.shape));
-}
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** Positive integer option check. */
-export function positiveInt(where: string, name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer; got ${v}.`);
-  return v;
 }
 
 /** Rows of the target column: y[i, targets[i]] for a [rows, outputs] tensor. */
@@ -182,20 +152,25 @@ export function straightPathGradients(
   const ones = rest.map(() => 1);
   const perChunk = Math.max(1, Math.floor(batchSize / B));
   let acc = tf.zerosLike(x);
-  for (let i = 0; i < alphas.length; i += perChunk) {
-    const a = alphas.slice(i, i + perChunk);
-    const w = weights.slice(i, i + perChunk);
-    const next = tf.tidy(() => {
-      const k = a.length;
-      const aT = tf.tensor1d(a).reshape([k, 1, ...ones]);
-      const wT = tf.tensor1d(w).reshape([k, 1, ...ones]);
-      // x(alpha) = x' + alpha (x - x')
-      const pts = baseline.expandDims(0).add(aT.mul(x.sub(baseline).expandDims(0))).reshape([k * B, ...rest]);
-      const g = targetGrad(fn, pts, tileList(targets, k)).reshape([k, B, ...rest]);
-      return acc.add(g.mul(wT).sum(0));
-    });
-    acc.dispose();
-    acc = next;
+  try {
+    for (let i = 0; i < alphas.length; i += perChunk) {
+      const a = alphas.slice(i, i + perChunk);
+      const w = weights.slice(i, i + perChunk);
+      const next = tf.tidy(() => {
+        const k = a.length;
+        const aT = tf.tensor1d(a).reshape([k, 1, ...ones]);
+        const wT = tf.tensor1d(w).reshape([k, 1, ...ones]);
+        // x(alpha) = x' + alpha (x - x')
+        const pts = baseline.expandDims(0).add(aT.mul(x.sub(baseline).expandDims(0))).reshape([k * B, ...rest]);
+        const g = targetGrad(fn, pts, tileList(targets, k)).reshape([k, B, ...rest]);
+        return acc.add(g.mul(wT).sum(0));
+      });
+      acc.dispose();
+      acc = next;
+    }
+  } catch (e) {
+    acc.dispose(); // the model threw part-way (error path, issue 21)
+    throw e;
   }
   return acc;
 }
@@ -235,8 +210,12 @@ export async function completenessGap(
   batchSize: number,
 ): Promise<number[]> {
   const both = tf.concat([x, baseline]);
-  const f = await forwardTargets(fn, both, tileList(targets, 2), batchSize);
-  both.dispose();
+  let f: Float32Array;
+  try {
+    f = await forwardTargets(fn, both, tileList(targets, 2), batchSize);
+  } finally {
+    both.dispose();
+  }
   const sums = await perExampleSum(map);
   const B = x.shape[0];
   return sums.map((s, i) => s - (f[i] - f[B + i]));

@@ -14,17 +14,8 @@
  *   const { map, cam } = await gradCam(model, x, { target: 2, layer: 'conv2' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model } from '../engine';
-import {
-  Attribution,
-  checkInput,
-  checkMethodOptions,
-  outputs2d,
-  pickTargets,
-  positiveInt,
-  resolveTargets,
-  TargetOptions,
-} from './common';
+import { Model, checkInput, outputs2d, positiveInt, checkedModel, outputCount } from '../engine';
+import { Attribution, checkMethodOptions, pickTargets, resolveTargets, TargetOptions } from './common';
 
 export interface GradCamOptions extends TargetOptions {
   /** Name of a layer of the model with a [B, h, w, K] output (usually the last conv). */
@@ -55,7 +46,7 @@ export async function gradCam(model: Model, x: tf.Tensor, options: GradCamOption
   if (resize !== 'bilinear' && resize !== 'nearest') throw new Error(`${where}: unknown resize "${resize}"; use 'bilinear' or 'nearest'.`);
   positiveInt(where, 'batchSize', batchSize);
   const { body, head } = split(where, model, options.layer);
-  const nOut = tf.tidy(() => outputs2d(model.apply(x.slice(0, 1), { training: false }) as tf.Tensor).shape[1]);
+  const nOut = outputCount(where, checkedModel(where, model), x);
   const targets = resolveTargets(where, options.target, x.shape[0], nOut);
   const [H, W] = x.shape.slice(1, 3);
   const B = x.shape[0];

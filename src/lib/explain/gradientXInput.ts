@@ -9,8 +9,8 @@
  *   const { map } = await gradientXInput(model, x, { target: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, Model } from '../engine';
-import { Attribution, checkInput, checkMethodOptions, DEFAULT_BATCH, positiveInt, targetsFor, TargetOptions } from './common';
+import { Model, checkInput, positiveInt, checkedModel } from '../engine';
+import { Attribution, checkMethodOptions, DEFAULT_BATCH, targetsFor, TargetOptions } from './common';
 import { batchedGrad } from './saliency';
 
 export interface GradientXInputOptions extends TargetOptions {
@@ -26,7 +26,7 @@ export async function gradientXInput(model: Model, x: tf.Tensor, options: Gradie
   checkInput(where, x);
   const { batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const targets = targetsFor(where, fn, x, options.target);
   const g = batchedGrad(fn, x, targets, batchSize);
   const map = tf.mul(g, x);

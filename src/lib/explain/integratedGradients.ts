@@ -12,21 +12,8 @@
  *   const { map, gap } = await integratedGradients(model, x, { target: 1, steps: 64, rule: 'trapezoid' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, Model } from '../engine';
-import {
-  Attribution,
-  Baseline,
-  checkInput,
-  checkMethodOptions,
-  completenessGap,
-  DEFAULT_BATCH,
-  pathRule,
-  positiveInt,
-  resolveBaseline,
-  straightPathGradients,
-  targetsFor,
-  TargetOptions,
-} from './common';
+import { Model, checkInput, positiveInt, checkedModel } from '../engine';
+import { Attribution, Baseline, checkMethodOptions, completenessGap, DEFAULT_BATCH, pathRule, resolveBaseline, straightPathGradients, targetsFor, TargetOptions } from './common';
 
 export interface IntegratedGradientsOptions extends TargetOptions {
   /** Reference input x' (default zeros): number, tensor like x, or like one example. */
@@ -69,15 +56,20 @@ export async function pathIG(
   const { steps = 50, rule = defaultRule, batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
   const { alphas, weights } = pathRule(where, steps, rule);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const targets = targetsFor(where, fn, x, options.target);
   const baseline = resolveBaseline(where, x, baselineIn, baselineName);
   try {
     const avgGrad = straightPathGradients(fn, x, baseline, targets, alphas, weights, batchSize);
     const map = tf.tidy(() => x.sub(baseline).mul(avgGrad)); // (x - x') * mean gradient
     avgGrad.dispose();
-    const gap = await completenessGap(fn, x, baseline, map, targets, batchSize);
-    return { map, gap };
+    try {
+      const gap = await completenessGap(fn, x, baseline, map, targets, batchSize);
+      return { map, gap };
+    } catch (e) {
+      map.dispose();
+      throw e;
+    }
   } finally {
     baseline.dispose();
   }

@@ -18,8 +18,8 @@
  *   r.values[0];   // phi per segment; sum = f(x) - f(off)
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, Model, Rng, seedFor } from '../engine';
-import { Attribution, checkInput, checkMethodOptions, positiveInt, targetsFor, TargetOptions } from './common';
+import { Model, Rng, seedFor, checkInput, positiveInt, checkedModel } from '../engine';
+import { Attribution, checkMethodOptions, targetsFor, TargetOptions } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
 export interface KernelShapOptions extends TargetOptions {
@@ -63,7 +63,7 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
   positiveInt(where, 'nSamples', nSamples);
   positiveInt(where, 'batchSize', batchSize);
   const segs = resolveSegments(where, options.segments, x);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const targets = targetsFor(where, fn, x, options.target);
   const B = x.shape[0];
   const D = x.size / B;

@@ -19,8 +19,8 @@
  *   r.weights[0];  r.fidelity[0];  r.map.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, Model, Rng, seedFor } from '../engine';
-import { Attribution, checkInput, checkMethodOptions, positiveInt, targetsFor, TargetOptions } from './common';
+import { Model, Rng, seedFor, checkInput, positiveInt, checkedModel } from '../engine';
+import { Attribution, checkMethodOptions, targetsFor, TargetOptions } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
 export interface LimeOptions extends TargetOptions {
@@ -70,7 +70,7 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
   if (!(kernelWidth > 0)) throw new Error(`${where}: kernelWidth must be > 0; got ${kernelWidth}.`);
   if (!(alpha >= 0)) throw new Error(`${where}: alpha must be >= 0; got ${alpha}.`);
   const segs = resolveSegments(where, options.segments, x);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const targets = targetsFor(where, fn, x, options.target);
   const B = x.shape[0];
   const D = x.size / B;

@@ -17,18 +17,8 @@
  *   const { map } = await occlusion(model, x, { target: 0, patch: [8, 8], stride: 4, baseline: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, Model } from '../engine';
-import {
-  Attribution,
-  Baseline,
-  checkInput,
-  checkMethodOptions,
-  forwardTargets,
-  positiveInt,
-  resolveBaseline,
-  targetsFor,
-  TargetOptions,
-} from './common';
+import { Model, checkInput, positiveInt, checkedModel } from '../engine';
+import { Attribution, Baseline, checkMethodOptions, forwardTargets, resolveBaseline, targetsFor, TargetOptions } from './common';
 
 export interface OcclusionOptions extends TargetOptions {
   /** Window size per leading per-example dimension (default 4). */
@@ -57,7 +47,7 @@ export async function occlusion(model: Model, x: tf.Tensor, options: OcclusionOp
   const shape = x.shape.slice(1);
   const patch = sizes(where, 'patch', options.patch ?? 4, shape);
   const stride = sizes(where, 'stride', options.stride ?? options.patch ?? 4, shape);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const targets = targetsFor(where, fn, x, options.target);
   const B = x.shape[0];
   const D = shape.reduce((a, b) => a * b, 1);

@@ -8,8 +8,8 @@
  *   const { map } = await saliency(model, x, { target: 3 });   // map shaped like x; map.dispose()
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, Model } from '../engine';
-import { Attribution, checkInput, checkMethodOptions, DEFAULT_BATCH, positiveInt, targetGrad, targetsFor, TargetOptions } from './common';
+import { Model, checkInput, positiveInt, checkedModel } from '../engine';
+import { Attribution, checkMethodOptions, DEFAULT_BATCH, targetGrad, targetsFor, TargetOptions } from './common';
 
 export interface SaliencyOptions extends TargetOptions {
   /** Absolute value of the gradient (default false: signed). */
@@ -26,7 +26,7 @@ export async function saliency(model: Model, x: tf.Tensor, options: SaliencyOpti
   checkInput(where, x);
   const { abs = false, batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const targets = targetsFor(where, fn, x, options.target);
   const map = batchedGrad(fn, x, targets, batchSize);
   if (!abs) return { map };

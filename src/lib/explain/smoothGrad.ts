@@ -15,8 +15,8 @@
  *   const { map } = await sg(model, x, { target: 2 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, Model, Rng } from '../engine';
-import { Attribution, AttributionMethod, checkInput, positiveInt, sameShape, tileList, TargetOptions } from './common';
+import { checkOptions, Model, Rng, checkInput, positiveInt, sameShape, checkedModel, probeModel } from '../engine';
+import { Attribution, AttributionMethod, tileList, TargetOptions } from './common';
 
 export interface SmoothGradOptions {
   /** Number of noisy copies (default 50). */
@@ -55,6 +55,7 @@ export function smoothGrad<O extends TargetOptions>(
 
   return async (model: Model, x: tf.Tensor, methodOptions: O): Promise<SmoothedAttribution> => {
     checkInput(where, x);
+    probeModel(where, checkedModel(where, model), x); // model mistakes named here, not by the wrapped method on noisy copies
     const B = x.shape[0];
     const rest = x.shape.slice(1);
     const D = rest.reduce((a, b) => a * b, 1);

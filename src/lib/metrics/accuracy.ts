@@ -7,11 +7,9 @@
  * @example accuracy(logits, y)              // same, from precomputed outputs
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, Model } from '../engine';
-import {
-  checkBatch, checkOutputKind, forward, labelIndices, MetricMeta, MetricResult, OutputKind, positiveInt, predictedClasses,
-  summarise, withMeta, outputs2d, asTensor, scoped,
-} from './common';
+import { checkOptions, Model, positiveInt, outputs2d, checkedModel, checkInputShape } from '../engine';
+import { firstNonFinite } from '../train/checkData';
+import { checkOutputKind, forward, labelIndices, MetricMeta, MetricResult, OutputKind, predictedClasses, summarise, withMeta, asTensor, scoped } from './common';
 
 export interface AccuracyOptions {
   /** Rows per forward pass (default 64). */
@@ -50,9 +48,11 @@ function accuracyImpl(a: Model | tf.Tensor, b: tf.Tensor | Labels, c?: Labels | 
   checkOptions(where, options, KNOWN);
   const x = b as tf.Tensor;
   if (!(x instanceof tf.Tensor)) throw new Error(`${where}: x must be a tf.Tensor batch when a model is given.`);
-  checkBatch(where, x);
+  checkInputShape(where, x);
+  const bad = firstNonFinite(x);
+  if (bad >= 0) throw new Error(`${where}: x has NaN or Infinity in example ${bad} (the first bad one); it cannot be scored.`);
   const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
-  const out = forward(asFn(a), x, batchSize);
+  const out = forward(checkedModel(where, a), x, batchSize);
   try {
     return correctness(where, out, c as Labels, options);
   } finally {
@@ -65,6 +65,13 @@ export function correctFlags(where: string, out: tf.Tensor2D, y: Labels, options
   const threshold = options.threshold ?? 0.5;
   const kind = checkOutputKind(where, options.output ?? 'logits');
   const labels = labelIndices(where, y, out.shape[0]);
+  const classes = out.shape[1] > 1 ? out.shape[1] : 2; // one output column: a binary decision
+  const outOfRange = labels.findIndex((l) => l >= classes);
+  if (outOfRange >= 0) {
+    throw new Error(`${where}: label y[${outOfRange}] = ${labels[outOfRange]} is out of range for a model with ${classes} classes (0..${classes - 1}); the first bad label.`);
+  }
+  const badOut = firstNonFinite(out);
+  if (badOut >= 0) throw new Error(`${where}: the model output for example ${badOut} is NaN or Infinity; it has no predicted class.`);
   const pred = predictedClasses(out, threshold, kind);
   const p = pred.dataSync();
   pred.dispose();

@@ -3,7 +3,8 @@
  * forward passes, labels and predictions. Not part of the public surface except the types.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, ModelFn } from '../engine';
+import { assertFinite, ModelFn, outputs2d, sameShape } from '../engine';
+import { rowL2 } from '../attacks/perturbationSizes';
 
 /** What a table needs to label and sort a metric without special cases (Quantus-style). */
 export interface MetricMeta {
@@ -100,23 +101,12 @@ export function withTensors<R>(where: string, inputs: [TensorLike, string][], bo
   }
 }
 
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 export function checkSameShape(where: string, a: tf.Tensor, b: tf.Tensor, na: string, nb: string): void {
   if (!sameShape(a.shape, b.shape)) throw new Error(`${where}: shape mismatch, ${na} is [${a.shape}] and ${nb} is [${b.shape}].`);
 }
 
 export function checkBatch(where: string, x: tf.Tensor, what = 'x'): void {
   if (x.rank < 2) throw new Error(`${where}: ${what} must be a batch [N, ...] of rank >= 2, got shape [${x.shape}].`);
-}
-
-/** Model outputs as [N, C] ([N] -> [N, 1]). */
-export function outputs2d(y: tf.Tensor): tf.Tensor2D {
-  if (y.rank === 1) return y.reshape([y.shape[0], 1]);
-  if (y.rank === 2) return y as tf.Tensor2D;
-  return y.reshape([y.shape[0], -1]);
 }
 
 /** The model applied to x in chunks of batchSize rows, outputs concatenated as [N, C]. */
@@ -131,11 +121,6 @@ export function forward(fn: ModelFn, x: tf.Tensor, batchSize: number): tf.Tensor
   const out = tf.concat(parts, 0) as tf.Tensor2D;
   tf.dispose(parts);
   return out;
-}
-
-export function positiveInt(where: string, name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${v}.`);
-  return v;
 }
 
 /** How to read a single-column output: sigmoid logits or probabilities. */
@@ -183,9 +168,12 @@ export function labelIndices(where: string, y: tf.Tensor | number[] | number[][]
   return out;
 }
 
-/** Per-example L2 norms of a [N, ...] tensor (float32, read back). */
+/** Per-example L2 norms of a [N, ...] tensor (read back; attacks' rowL2). */
 export function rowNorms(t: tf.Tensor): number[] {
-  return Array.from(tf.tidy(() => tf.sqrt(tf.sum(tf.square(t.reshape([t.shape[0], -1])), 1)).dataSync()));
+  const n = rowL2(t);
+  const v = Array.from(n.dataSync());
+  n.dispose();
+  return v;
 }
 
 /**

@@ -7,8 +7,8 @@
  * chunks of batchSize rows.
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, Model } from '../engine';
-import { checkBatch, forward, MetricMeta, MetricResult, positiveInt, sameShape, TensorLike, withTensors } from './common';
+import { checkOptions, Model, positiveInt, sameShape, checkedModel, checkInput, probeModel } from '../engine';
+import { forward, MetricMeta, MetricResult, TensorLike, withTensors } from './common';
 
 export interface FeatureCurveOptions {
   /** Class index per example, or one for all (default: the predicted class on x). */
@@ -51,8 +51,9 @@ export function featureCurve(
 ): FeatureCurveResult {
   checkOptions(where, options, KNOWN);
   if (!(x instanceof tf.Tensor)) throw new Error(`${where}: x must be a tf.Tensor batch.`);
-  checkBatch(where, x);
-  const fn = asFn(model);
+  checkInput(where, x);
+  const fn = checkedModel(where, model);
+  probeModel(where, fn, x);
   const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
   const output = options.output ?? 'auto';
   if (!['auto', 'softmax', 'sigmoid', 'identity'].includes(output)) throw new Error(`${where}: unknown output "${output}"; use 'auto', 'softmax', 'sigmoid' or 'identity'.`);

@@ -4,7 +4,8 @@
  * when the attribution has C channels (then attributions are summed over the channel axis first).
  */
 import * as tf from '@tensorflow/tfjs';
-import { sameShape } from './common';
+import { sameShape } from '../engine';
+
 
 export interface Aligned {
   /** Per-example scores reduced to the mask's resolution: [N, ...S]. */

@@ -10,8 +10,8 @@
  * @example maxSensitivity((x) => saliency(model, x, { target: 0 }), x, { radius: 0.05, n: 10, seed: 1 })
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, Rng } from '../engine';
-import { checkBatch, checkSameShape, MetricMeta, MetricResult, positiveInt, rowNorms, summarise, withMeta } from './common';
+import { checkOptions, Rng, positiveInt } from '../engine';
+import { checkBatch, checkSameShape, MetricMeta, MetricResult, rowNorms, summarise, withMeta } from './common';
 
 /** What an attribution callback may return: the map, or an Attribution {map}. */
 export type ExplanationOutput = tf.Tensor | { map: tf.Tensor };

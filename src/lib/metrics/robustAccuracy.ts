@@ -11,8 +11,8 @@
  *   // { meta, epsilons, values: [0.71, 0.12], perBudget: [MetricResult, ...], clean: MetricResult }
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, Model } from '../engine';
-import { checkBatch, forward, MetricMeta, MetricResult, positiveInt, sameShape, summarise, withMeta } from './common';
+import { checkOptions, Model, positiveInt, sameShape, checkedModel, checkInput, probeModel } from '../engine';
+import { forward, MetricMeta, MetricResult, summarise, withMeta } from './common';
 import { correctFlags, Labels, accuracy, AccuracyOptions } from './accuracy';
 
 /** An adversarial input: the tensor itself or an attack result holding `xAdv`. */
@@ -56,9 +56,10 @@ async function robustAccuracyImpl(model: Model, x: tf.Tensor, y: Labels, options
   if (adversarial && adversarial.length !== epsilons.length) {
     throw new Error(`${where}: length mismatch, ${epsilons.length} epsilons but ${adversarial.length} adversarial inputs.`);
   }
-  checkBatch(where, x);
+  checkInput(where, x);
   const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
+  probeModel(where, fn, x);
   const accOptions: AccuracyOptions = { batchSize, threshold: options.threshold, output: options.output };
   const clean = accuracy(model, x, y, accOptions);
   const perBudget: MetricResult[] = [];

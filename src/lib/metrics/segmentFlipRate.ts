@@ -8,10 +8,8 @@
  * @example segmentFlipRate(model, x, delta, grid, [[0, 3], [5]], { threshold: 0.51 })
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, Model, ModelFn } from '../engine';
-import {
-  checkBatch, checkOutputKind, checkSameShape, forward, MetricMeta, MetricResult, OutputKind, positiveInt, predictedClasses, summarise, withMeta,
-} from './common';
+import { checkOptions, Model, ModelFn, positiveInt, checkedModel, checkInput } from '../engine';
+import { checkOutputKind, checkSameShape, forward, MetricMeta, MetricResult, OutputKind, predictedClasses, summarise, withMeta } from './common';
 import { keepMask, resolveSegmentation, ResolvedSegmentation, Segmentation } from './segments';
 
 /** Flip criterion on the outputs ([N, C]) at the partially perturbed and at the clean inputs. */
@@ -54,13 +52,13 @@ export interface FlipContext {
 
 export function flipContext(where: string, model: Model, x: tf.Tensor, delta: tf.Tensor, segmentation: Segmentation, options: FlipOptions): FlipContext {
   if (!(x instanceof tf.Tensor) || !(delta instanceof tf.Tensor)) throw new Error(`${where}: x and delta must be tf.Tensors.`);
-  checkBatch(where, x);
+  checkInput(where, x);
   checkSameShape(where, delta, x, 'delta', 'x');
   if (options.isFlipped !== undefined && typeof options.isFlipped !== 'function') throw new Error(`${where}: isFlipped must be a function.`);
   const kind = checkOutputKind(where, options.output ?? 'logits');
   const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
   const seg = resolveSegmentation(where, segmentation, x);
-  const fn = asFn(model);
+  const fn = checkedModel(where, model);
   const clean = forward(fn, x, batchSize);
   return { where, fn, x, delta, seg, clean, options, batchSize, kind, dispose: () => clean.dispose() };
 }

@@ -4,7 +4,8 @@
  * build masks that keep chosen segments.
  */
 import * as tf from '@tensorflow/tfjs';
-import { sameShape, TensorLike } from './common';
+import { sameShape } from '../engine';
+import { TensorLike } from './common';
 
 /** A segmentation: integer segment ids, shaped like one example, like x, or either without x's last axis. */
 export type Segmentation = tf.Tensor | number[] | number[][] | number[][][] | number[][][][] | Int32Array;

@@ -3,7 +3,9 @@
  * else train (trainFn), save atomically, and return the new model. A corrupt or partial folder,
  * or one saved with another config, is reported through `log` and retrained; so is one whose files
  * do not match the SHA-256 digests in its card (altered weights or topology) or whose card has no
- * digests (unverifiable). Stale temp folders from interrupted saves are removed.
+ * digests (unverifiable). Stale temp folders from interrupted saves are removed. A models folder
+ * that cannot be written (read-only, not a folder) is found before training: the model is trained,
+ * kept in memory and returned uncached, with a warning through `log` naming ROBUSTLENS_MODELS.
  *
  * trainFn returns a model, or { model, metrics?, history?, data? } (recorded in the card);
  * training time is measured here.
@@ -18,8 +20,8 @@ import * as path from 'node:path';
 import { checkOptions } from '../engine';
 import { ModelCard, readCard, stableStringify } from './card';
 import { MODEL_JSON, WEIGHTS_BIN } from './fsHandler';
-import { checkName, modelsDir } from './modelsDir';
-import { cleanStale, saveModel } from './saveModel';
+import { checkName, modelsDir, unwritableReason } from './modelsDir';
+import { cleanStale, makeCard, saveModel } from './saveModel';
 import { CardMismatchError, loadModel } from './loadModel';
 import { DigestMismatchError, modelDigests } from './modelDigests';
 
@@ -88,6 +90,8 @@ export async function getOrTrain(
       else log(`getOrTrain: saved "${name}" is unusable (${(e as Error).message}); retraining.`);
     }
   }
+  // A folder the model cannot be saved to is found before training, not after (the model is kept).
+  const unwritable = unwritableReason(root);
   const t0 = Date.now();
   const result = await trainFn();
   const seconds = (Date.now() - t0) / 1000;
@@ -95,7 +99,7 @@ export async function getOrTrain(
   const model = isModel(result) ? result : result?.model;
   if (!(model instanceof tf.LayersModel)) throw new Error('getOrTrain: trainFn must return a tf.LayersModel or { model, ... }');
   const extra: { metrics?: Record<string, unknown>; history?: unknown; data?: unknown } = isModel(result) ? {} : result;
-  const card = await saveModel(model, name, {
+  const saveOptions = {
     dir: root,
     config: keyed,
     architecture: options.architecture,
@@ -103,7 +107,16 @@ export async function getOrTrain(
     metrics: extra.metrics,
     history: extra.history,
     trainingSeconds: seconds,
-  });
+  };
+  if (unwritable !== null) {
+    log(
+      `getOrTrain: "${name}" was trained but NOT cached: the models folder ${root} is not writable (${unwritable}). ` +
+        'The model is kept in memory for this session only and will be trained again next time; ' +
+        'set ROBUSTLENS_MODELS (or options.dir) to a writable folder to cache it.',
+    );
+    return { model, card: makeCard(model, name, saveOptions), cached: false };
+  }
+  const card = await saveModel(model, name, saveOptions);
   return { model, card, cached: false };
 }
 

@@ -23,7 +23,7 @@ import { checkOptions, defineTask, runTasks, workerCount } from '../engine';
 import type { TaskKind } from '../engine';
 import { getOrTrain, isCached } from './getOrTrain';
 import type { GetOrTrainResult, TrainResult } from './getOrTrain';
-import { checkName, modelsDir } from './modelsDir';
+import { checkName, modelsDir, unwritableReason } from './modelsDir';
 
 /** A training function registered under a name, findable on every thread (see defineTrainer). */
 export interface Trainer<A = unknown> {
@@ -138,7 +138,10 @@ export async function getOrTrainMany<A>(specs: ModelSpec<A>[], options: GetOrTra
   const dir = options.dir ?? modelsDir(); // resolved here: every thread saves to the same folder
   const missing = specs.filter((s) => !isCached(s.name, s.config, { dir }));
   const trainedHere = new Set(missing.map((s) => s.name));
-  if (nWorkers > 0 && (missing.length >= 2 || (!onMain && missing.length >= 1))) {
+  // Workers could not save what they train into a folder that is not writable: the loop below
+  // trains in sequence and getOrTrain keeps each model in memory with a warning.
+  const writable = missing.length === 0 || unwritableReason(dir) === null;
+  if (writable && nWorkers > 0 && (missing.length >= 2 || (!onMain && missing.length >= 1))) {
     const onTrained = options.onTrained ?? ((d: TrainedDone) => console.log(`trained ${d.name} in ${d.seconds.toFixed(1)} s on the ${d.thread} thread (${d.done}/${d.total})`));
     try {
       await runTasks(

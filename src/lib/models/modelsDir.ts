@@ -2,6 +2,7 @@
  * Where trained models live: ROBUSTLENS_MODELS if set, else the project's models/ folder,
  * resolved from this file (dist/lib/models or src/lib/models -> ../../../models).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -13,5 +14,21 @@ export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
 export function checkName(where: string, name: string): void {
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     throw new Error(`${where}: model name "${name}" must be letters, digits, '.', '_' or '-' (one folder name, not starting with '.')`);
+  }
+}
+
+/**
+ * Why models cannot be saved under `root`, or null when they can: creates the folder if missing,
+ * then writes and removes a probe file (what a save does first). Never throws.
+ */
+export function unwritableReason(root: string): string | null {
+  const probe = path.join(root, `.write-probe-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  try {
+    fs.mkdirSync(root, { recursive: true });
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+    return null;
+  } catch (e) {
+    return (e as Error).message;
   }
 }

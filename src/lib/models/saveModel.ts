@@ -69,15 +69,10 @@ function tempName(dir: string, name: string, kind: 'tmp' | 'old'): string {
   return path.join(dir, `.${name}.${kind}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
 }
 
-export async function saveModel(model: tf.LayersModel, name: string, options: SaveModelOptions): Promise<ModelCard> {
-  checkOptions('saveModel', options, ['dir', 'config', 'architecture', 'seed', 'data', 'metrics', 'history', 'trainingSeconds']);
-  checkName('saveModel', name);
-  if (!options || !('config' in options) || options.config === undefined) throw new Error('saveModel: options.config is required (it identifies the model)');
-  const root = options.dir ?? modelsDir();
-  fs.mkdirSync(root, { recursive: true });
-  cleanStale(root, name);
+/** The card saveModel writes (without digests, which are of the files as written). */
+export function makeCard(model: tf.LayersModel, name: string, options: SaveModelOptions): ModelCard {
   const cfg = options.config as Record<string, unknown> | null;
-  const card: ModelCard = {
+  return {
     cardVersion: CARD_VERSION,
     name,
     architecture: options.architecture ?? (typeof cfg?.architecture === 'string' ? (cfg.architecture as string) : model.name),
@@ -92,6 +87,16 @@ export async function saveModel(model: tf.LayersModel, name: string, options: Sa
     tfjsVersion: tf.version.tfjs,
     created: new Date().toISOString(),
   };
+}
+
+export async function saveModel(model: tf.LayersModel, name: string, options: SaveModelOptions): Promise<ModelCard> {
+  checkOptions('saveModel', options, ['dir', 'config', 'architecture', 'seed', 'data', 'metrics', 'history', 'trainingSeconds']);
+  checkName('saveModel', name);
+  if (!options || !('config' in options) || options.config === undefined) throw new Error('saveModel: options.config is required (it identifies the model)');
+  const root = options.dir ?? modelsDir();
+  fs.mkdirSync(root, { recursive: true });
+  cleanStale(root, name);
+  const card = makeCard(model, name, options);
   const tmp = tempName(root, name, 'tmp');
   const final = path.join(root, name);
   inFlight.add(tmp);

@@ -23,7 +23,7 @@ export type { BootstrapOptions, BootstrapResult } from './bootstrapCI';
 export { logGamma } from './logGamma';
 export { incompleteBeta } from './incompleteBeta';
 export { incompleteGammaP, incompleteGammaQ } from './incompleteGamma';
-export { normalCdf, normalSf } from './normalCdf';
+export { normalCdf } from './normalCdf';
 export { normalQuantile } from './normalQuantile';
 export { studentTCdf, studentTTwoSided } from './studentTCdf';
 export { studentTQuantile } from './studentTQuantile';

@@ -15,8 +15,3 @@ export function normalCdf(z: number, mean = 0, sd = 1): number {
   const half = 0.5 * incompleteGammaQ(0.5, (u * u) / 2); // ½ erfc(|u|/√2) = upper tail of |u|
   return u < 0 ? half : 1 - half;
 }
-
-/** Upper tail 1 - Φ(z), accurate for large z. */
-export function normalSf(z: number): number {
-  return normalCdf(-z);
-}

@@ -8,8 +8,9 @@
  *   const m = evaluate(model, test, { loss: 'softmaxCE' });   // { loss: 0.31, accuracy: 0.9 }
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions } from '../engine';
+import { checkInputShape, checkOptions } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
+import { checkValues } from './checkData';
 
 export type MetricFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => number;
 export interface Dataset {
@@ -21,6 +22,14 @@ export interface EvaluateOptions {
   loss?: LossName | LossFn;
   metrics?: Record<string, MetricFn>;
   batchSize?: number;
+}
+
+/** A dataset {x, y}: x a float32 batch, y with as many rows (values: checkValues in checkData.ts). */
+export function checkData(where: string, d: Dataset | undefined, what: string): void {
+  if (!d || !(d.x instanceof tf.Tensor) || !(d.y instanceof tf.Tensor)) throw new Error(`${where}: ${what} must be { x: tf.Tensor, y: tf.Tensor }`);
+  if (d.x.shape[0] !== d.y.shape[0]) throw new Error(`${where}: ${what}.x has ${d.x.shape[0]} examples but ${what}.y has ${d.y.shape[0]}`);
+  if (d.x.shape[0] === 0) throw new Error(`${where}: ${what} is empty`);
+  checkInputShape(where, d.x, `${what}.x`);
 }
 
 /** Predictions of a LayersModel in inference mode, batched; the caller disposes the result. */
@@ -60,6 +69,9 @@ export function accuracyFor(loss: LossName | LossFn | undefined, yTrue: tf.Tenso
 export function evaluate(model: tf.LayersModel, data: Dataset, options: EvaluateOptions = {}): Record<string, number> {
   checkOptions('evaluate', options, ['loss', 'metrics', 'batchSize']);
   const lossFn = resolveLoss(options.loss ?? 'softmaxCE', 'evaluate');
+  if (!(model instanceof tf.LayersModel)) throw new Error('evaluate: model must be a tf.LayersModel');
+  checkData('evaluate', data, 'data');
+  checkValues('evaluate', model, data, 'data', options.loss ?? 'softmaxCE');
   const pred = predictBatched(model, data.x, options.batchSize ?? 256);
   try {
     const out: Record<string, number> = { loss: tf.tidy(() => lossFn(data.y, pred).dataSync()[0]) };

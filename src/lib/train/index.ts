@@ -17,6 +17,7 @@ export type { ActivationSensitivityOptions } from './activationSensitivityLoss';
 export { evaluate, predictBatched, accuracyFor, isClassification } from './evaluate';
 export type { Dataset, MetricFn, EvaluateOptions } from './evaluate';
 export { runLoop, FIT_KEYS } from './loop';
+export { checkValues, firstNonFinite } from './checkData';
 export type { FitOptions, FitResult, EpochRecord, Progress, EarlyStopping, StepContext, StepOut, StepFn } from './loop';
 export {
   softmaxCE, bce, bceLogits, mse, merLoss, klDivergence, tradesLoss, activationSensitivity, resolveLoss, oneHotLike, LOSS_NAMES,

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, checkOptions, seedFor, adam } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
-import { Dataset, MetricFn, accuracyFor, isClassification, predictBatched } from './evaluate';
+import { Dataset, MetricFn, accuracyFor, checkData, isClassification, predictBatched } from './evaluate';
+import { checkValues } from './checkData';
 
 export interface Progress {
   /** 1-based epoch. */
@@ -101,12 +102,6 @@ export type StepFn = (ctx: StepContext) => StepOut;
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function checkData(where: string, d: Dataset | undefined, what: string): void {
-  if (!d || !(d.x instanceof tf.Tensor) || !(d.y instanceof tf.Tensor)) throw new Error(`${where}: ${what} must be { x: tf.Tensor, y: tf.Tensor }`);
-  if (d.x.shape[0] !== d.y.shape[0]) throw new Error(`${where}: ${what}.x has ${d.x.shape[0]} examples but ${what}.y has ${d.y.shape[0]}`);
-  if (d.x.shape[0] === 0) throw new Error(`${where}: ${what} is empty`);
-}
-
 /** Set an optimiser's learning rate between steps (SGD/momentum: setLearningRate; Adam reads its field each step). */
 function setLearningRate(where: string, opt: tf.Optimizer, lr: number, epoch: number): number {
   if (!(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) throw new Error(`${where}: lrSchedule returned ${lr} for epoch ${epoch}; it must return a positive number`);
@@ -138,6 +133,8 @@ export async function runLoop(
   if (lrSchedule !== undefined && typeof lrSchedule !== 'function') throw new Error(`${where}: lrSchedule must be a function (epoch, epochs) => lr`);
   const lossName = options.loss ?? 'softmaxCE';
   const lossFn = resolveLoss(lossName, where);
+  checkValues(where, model, train, 'train', lossName);
+  if (options.valid) checkValues(where, model, options.valid, 'valid', lossName);
   const metricFns = options.metrics ?? {};
   const es = options.earlyStopping;
   if (es) checkOptions(`${where}: earlyStopping`, es, ['metric', 'patience', 'mode', 'restoreBest']);

@@ -9,7 +9,7 @@
  *   const xAdv = tradesPerturb(model, x, { eps: 0.3, stepSize: 0.01, steps: 10, seed: 1, clip: [0, 1] });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, asFn, checkOptions } from '../engine';
+import { Model, checkedModel, checkOptions, positiveNumber } from '../engine';
 import { klDivergence } from './losses';
 
 export interface TradesPerturbOptions {
@@ -24,12 +24,13 @@ export interface TradesPerturbOptions {
 }
 
 export function tradesPerturb(model: Model, x: tf.Tensor, options: TradesPerturbOptions): tf.Tensor {
-  checkOptions('tradesPerturb', options, ['eps', 'stepSize', 'steps', 'seed', 'clip']);
+  const where = 'tradesPerturb';
+  checkOptions(where, options, ['eps', 'stepSize', 'steps', 'seed', 'clip']);
   const { eps, steps = 10, seed = 0, clip } = options;
   const stepSize = options.stepSize ?? eps / 4;
-  if (!(eps >= 0)) throw new Error(`tradesPerturb: eps must be >= 0, got ${eps}`);
-  if (!(Number.isInteger(steps) && steps >= 0)) throw new Error(`tradesPerturb: steps must be an integer >= 0, got ${steps}`);
-  const f = asFn(model);
+  positiveNumber(where, 'eps', eps, true);
+  if (!(Number.isInteger(steps) && steps >= 0)) throw new Error(`${where}: steps must be an integer >= 0, got ${steps}`);
+  const f = checkedModel(where, model);
   return tf.tidy(() => {
     const logitsNat = f(x);
     const project = (z: tf.Tensor) => {

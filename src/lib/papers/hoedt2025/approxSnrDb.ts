@@ -36,7 +36,22 @@ export function p1FilterbankPinv(): Mat {
   return p1Pinv;
 }
 
-export function approxSnrDb(x: tf.Tensor, delta: tf.Tensor, options: { pinv?: Mat } = {}): number[] {
+/** Per example: the SNR and what it is made of (the mean dB of each side, and the share of its cells at the 80 dB floor). */
+export interface ApproxSnrDetail {
+  snrDb: number;
+  meanDbX: number;
+  meanDbDelta: number;
+  floorShareX: number;
+  floorShareDelta: number;
+}
+
+/**
+ * approxSnrDb with its parts. Since the SNR is a mean of differences, it is mean dB(x) - mean dB(delta),
+ * and each mean is pulled down by the cells that sit at that array's own floor (its max - 80 dB):
+ * for a standardised input, cells below the global mean (negative) map to magnitude 0, i.e. the floor.
+ * So the number depends on how sparse the input is, not only on how small delta is.
+ */
+export function approxSnrDbDetail(x: tf.Tensor, delta: tf.Tensor, options: { pinv?: Mat } = {}): ApproxSnrDetail[] {
   const pinv = options.pinv ?? p1FilterbankPinv();
   const [B, K] = pinv.shape;
   if (x.shape.join() !== delta.shape.join()) throw new Error(`approxSnrDb: x is [${x.shape}] but delta is [${delta.shape}].`);
@@ -48,14 +63,20 @@ export function approxSnrDb(x: tf.Tensor, delta: tf.Tensor, options: { pinv?: Ma
     const W = tf.tensor2d(pinv.data, [B, K]);
     const db = (v: tf.Tensor) => {
       const amp = tf.relu(tf.matMul(v.reshape([-1, B]), W)).sqrt().reshape([n, -1]);
-      const d = amp.maximum(1e-5).log().mul(20 / Math.LN10);
-      return d.maximum(d.max(1, true).sub(80));
+      const d = amp.maximum(1e-5).log().mul(20 / Math.LN10); // amplitude_to_db: amin 1e-5, ref 1
+      const floor = d.max(1, true).sub(80); // top_db 80, relative to this array's max
+      return { d: d.maximum(floor), atFloor: d.lessEqual(floor).cast('float32').mean(1) };
     };
-    return db(x).sub(db(delta)).mean(1);
+    const a = db(x), b = db(delta);
+    return tf.stack([a.d.sub(b.d).mean(1), a.d.mean(1), b.d.mean(1), a.atFloor, b.atFloor], 1);
   });
   try {
-    return Array.from(out.dataSync());
+    return (out.arraySync() as number[][]).map(([snrDb, meanDbX, meanDbDelta, floorShareX, floorShareDelta]) => ({ snrDb, meanDbX, meanDbDelta, floorShareX, floorShareDelta }));
   } finally {
     out.dispose();
   }
+}
+
+export function approxSnrDb(x: tf.Tensor, delta: tf.Tensor, options: { pinv?: Mat } = {}): number[] {
+  return approxSnrDbDetail(x, delta, options).map((d) => d.snrDb);
 }

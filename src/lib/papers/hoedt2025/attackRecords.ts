@@ -28,6 +28,8 @@ export interface ExcerptRecord {
   predKept?: number[];
   /** The authors' approximate SNR of the kept perturbation in dB (their log's db; ours: approxSnrDb). */
   snrDb: number;
+  /** Ours only: 20 log10(||x|| / ||kept delta||) on the normalised spectrogram (absent in the authors' logs). */
+  snrL2Db?: number;
 }
 
 /** One attacked model: its kind, its seed and one record per attacked test excerpt. */

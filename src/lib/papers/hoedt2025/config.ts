@@ -76,8 +76,8 @@ export function config(scale: Scale): P1Config {
   }
   if (scale === 'demo') {
     return {
-      ...common, scale, clips: 160, frames: 40, width: 1 / 16, dropout: 0.1, epochs: 12, batchSize: 16, lr: 1e-2, patience: 12,
-      boundedSeeds: 1, seeds: [6, 21, 42], attack: { steps: 25, lr: 0.03, examples: 16 }, advAttack: { steps: 3, lr: 0.05 },
+      ...common, scale, clips: 300, frames: 96, width: 1 / 16, dropout: 0.1, epochs: 30, batchSize: 16, lr: 5e-3, patience: 12,
+      boundedSeeds: 1, seeds: [6, 21, 42], attack: { steps: 200, lr: 0.01, examples: 12 }, advAttack: { steps: 5, lr: 0.05 },
     };
   }
   return {

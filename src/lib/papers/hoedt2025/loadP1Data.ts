@@ -10,7 +10,7 @@
  * Split 80/10/10 with a fixed seed (360 -> 288 / 36 / 36).
  *
  * @example
- *   const data = loadP1Data(config('demo'));  data.train.x.shape; // [128, 40, 149, 1]
+ *   const data = loadP1Data(config('demo'));  data.train.x.shape; // [240, 96, 149, 1]
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';
@@ -45,6 +45,8 @@ export interface P1Data {
   emotionNames: string[];
   midLevelNames: string[];
   sampleRate: number;
+  /** Synthetic data: the sd of the Gaussian noise the generator adds to the emotions (null for the Soundtracks data). */
+  synthetic: { noiseSd: number } | null;
   /** The folder given to loadP1Data (paper scale), so the same data can be loaded again (trainMer's workers). */
   dir?: string;
   dispose(): void;
@@ -100,6 +102,7 @@ export function loadP1Data(cfg: P1Config, options: { dir?: string } = {}): P1Dat
   checkOptions('loadP1Data', options, ['dir']);
   let ids: string[], emotions: number[][], midLevel: number[][], slices: ReturnType<typeof sliceSpectrograms>;
   let source: P1Data['source'];
+  let synthetic: P1Data['synthetic'] = null;
   if (cfg.clips === null) {
     const src = loadSoundtracksSources(options.dir);
     ({ ids, emotions, midLevel } = src);
@@ -116,6 +119,7 @@ export function loadP1Data(cfg: P1Config, options: { dir?: string } = {}): P1Dat
     midLevel = d.midLevel;
     slices = sliceSpectrograms(d.audio, d.sampleRate, { frames: cfg.frames, seed: cfg.splitSeed });
     source = 'synthetic';
+    synthetic = { noiseSd: d.emotionWeights.noiseSd };
   }
   const parts = splitIndices(ids.length, { fractions: cfg.fractions, seed: cfg.splitSeed });
   const standardizer = fitStandardizer(parts[0].map((i) => slices.specs[i]), { perBand: false });
@@ -128,7 +132,7 @@ export function loadP1Data(cfg: P1Config, options: { dir?: string } = {}): P1Dat
   };
   const [train, valid, test] = parts.map(make);
   return {
-    source, train, valid, test,
+    source, synthetic, train, valid, test,
     audio: slices.audio, specs: slices.specs, starts: slices.starts, standardizer,
     emotionNames: [...EMOTION_NAMES], midLevelNames: [...MID_LEVEL_NAMES], sampleRate: P1_SAMPLE_RATE,
     ...(options.dir === undefined ? {} : { dir: options.dir }),

@@ -7,7 +7,7 @@
  *   r_clean / r_adv = pearson over songs of predicted vs true concept c.
  *
  * @example
- *   midlevelShift(a.predClean, a.predAdv, a.yTrue, data.midLevelNames)
+ *   midlevelShift(a.outClean, a.outKept, a.yTrue, data.midLevelNames)
  */
 import { pearson } from '../../stats';
 

@@ -27,6 +27,8 @@ export type PairedMaeTest = {
   df: number;
   /** Mean of MAE_adv(a) - MAE_adv(b). */
   meanDiff: number;
+  /** The paired differences MAE_adv(a) - MAE_adv(b), in (seed, excerpt) order. */
+  diffs: number[];
 };
 
 export function pairedMaeTest(runs: AttackRun[], a: ModelKind, b: ModelKind, at: AdversarialAt = 'last'): PairedMaeTest {
@@ -50,5 +52,5 @@ export function pairedMaeTest(runs: AttackRun[], a: ModelKind, b: ModelKind, at:
     });
   });
   const t = pairedTTest(xa, xb);
-  return { a, b, t: t.t, p: t.p, n: t.n, df: t.df, meanDiff: t.meanDiff };
+  return { a, b, t: t.t, p: t.p, n: t.n, df: t.df, meanDiff: t.meanDiff, diffs: xa.map((v, i) => v - xb[i]) };
 }

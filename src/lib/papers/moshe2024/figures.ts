@@ -97,22 +97,24 @@ export function familyTableWide(s: FamilySummary[], digits = 3): Record<string, 
 }
 
 /**
- * The regulariser's trade-off over lambda (lambdaSweep rows, lambda 0 = standard): the adversarial /
- * random activation ratio of the regularised layers relative to the standard model's, and clean
- * accuracy, on one axis (both near 1 for the standard model).
+ * The regulariser's trade-off over lambda (lambdaSweep rows, lambda 0 = standard): both readings of
+ * activation sensitivity on the regularised layers relative to the standard model's (the adversarial
+ * change in units of the layers' spread, and the adversarial / random ratio) and clean accuracy, on
+ * one axis (all three near 1 for the standard model).
  */
-export function tradeoffFigure(rows: { lambda: number; accuracy: number; ratio: number }[], o: { chosen?: number | null; label?: string } = {}): FigureSpec {
+export function tradeoffFigure(rows: { lambda: number; accuracy: number; ratio: number; sensitivity: number }[], o: { chosen?: number | null; label?: string } = {}): FigureSpec {
   const base = rows.find((r) => r.lambda === 0);
   if (!base) throw new Error('tradeoffFigure: the rows need the standard model (lambda 0) as the reference.');
   const x = rows.map((r) => (r.lambda === 0 ? 'standard' : `λ=${r.lambda}${r.lambda === o.chosen ? ' (chosen)' : ''}`));
   return lineFigure({
     x,
     series: [
+      { name: 'adversarial activation change ÷ standard', y: rows.map((r) => r.sensitivity / base.sensitivity) },
       { name: 'adv/random activation ratio ÷ standard', y: rows.map((r) => r.ratio / base.ratio) },
       { name: 'clean accuracy', y: rows.map((r) => r.accuracy) },
     ],
     title: `Activation-sensitivity regulariser: sensitivity vs accuracy over λ${o.label ? ` (${o.label})` : ''}`,
     xTitle: 'λ',
-    yTitle: 'ratio relative to standard / accuracy',
+    yTitle: 'relative to standard / accuracy',
   });
 }

@@ -8,8 +8,6 @@ export { CLAIMS, PAPER, config } from './config';
 export type { P3Config, ImageDataset } from './config';
 export { loadImageSets, loadTrainSet, paperDataDir, describeP3Data, P3_DATA_FILES } from './loadImageSets';
 export type { P3Data } from './loadImageSets';
-export { pgdTrainAttack, rampedEps } from './pgdTrainAttack';
-export type { PgdTrainAttackOptions } from './pgdTrainAttack';
 export { family, families } from './families';
 export type { Family, FamilyKind } from './families';
 export { trainFamily, trainAll, modelName } from './trainFamily';

@@ -1,9 +1,11 @@
 /**
  * The regulariser's effect as a function of lambda (P3 reconstruction): for each model of a lambda
- * sweep (lambda = 0 is standard training, same budget and seed), its clean accuracy and the
- * adversarial / random activation-sensitivity ratio on the regularised layers,
- *   ratio_l = S_l(delta_adv) / S_l(delta_rand)   (activationSensitivityProfile: PGD vs random of equal L2)
- *   ratio   = mean over the regularised layers of ratio_l,
+ * sweep (lambda = 0 is standard training, same budget and seed), its clean accuracy and two readings
+ * of activation sensitivity on the regularised layers (activationSensitivityProfile):
+ *   sensitivity = mean over the layers of T_l(delta_adv): how far PGD (Linf eps) moves layer l, in
+ *                 units of the spread of its activations over the images (the sensitivity itself);
+ *   ratio       = mean over the layers of S_l(delta_adv) / S_l(delta_rand): how much more PGD moves the
+ *                 layer than a random perturbation of equal L2 size (an anisotropy, see the profile),
  * and the rule that picks lambda from the curve: the largest lambda whose clean accuracy is within
  * maxDrop of the standard model's (a stated rule, not a hand choice).
  *
@@ -20,8 +22,10 @@ export interface LambdaRow {
   accuracy: number;
   /** Mean over the regularised layers of relAdv / relRand. */
   ratio: number;
-  /** Per layer: relAdv, relRand and their ratio. */
-  layers: { layer: string; relAdv: number; relRand: number; ratio: number }[];
+  /** Mean over the regularised layers of spreadAdv (adversarial change / the layer's spread). */
+  sensitivity: number;
+  /** Per layer: relAdv, relRand, their ratio, and spreadAdv. */
+  layers: { layer: string; relAdv: number; relRand: number; ratio: number; spreadAdv: number }[];
   flipRate: number;
 }
 
@@ -39,8 +43,9 @@ export async function lambdaSweep(models: { lambda: number; model: tf.LayersMode
   const out: LambdaRow[] = [];
   for (const { lambda, model } of models) {
     const p = await activationSensitivityProfile(model, x, y, { layers: options.layers, eps: options.eps, steps: options.steps ?? 10, seed: options.seed ?? 0 });
-    const layers = p.layers.map((l) => ({ layer: l.layer, relAdv: l.relAdv, relRand: l.relRand, ratio: l.relAdv / l.relRand }));
-    out.push({ lambda, accuracy: options.accuracy(model), ratio: layers.reduce((s, l) => s + l.ratio, 0) / layers.length, layers, flipRate: p.flipRate });
+    const layers = p.layers.map((l) => ({ layer: l.layer, relAdv: l.relAdv, relRand: l.relRand, ratio: l.relAdv / l.relRand, spreadAdv: l.spreadAdv }));
+    const mean = (k: 'ratio' | 'spreadAdv') => layers.reduce((s, l) => s + l[k], 0) / layers.length;
+    out.push({ lambda, accuracy: options.accuracy(model), ratio: mean('ratio'), sensitivity: mean('spreadAdv'), layers, flipRate: p.flipRate });
   }
   return out.sort((a, b) => a.lambda - b.lambda);
 }

@@ -22,7 +22,7 @@ import type { FitResult } from '../../train';
 import { ImageDataset, P3Config } from './config';
 import { Family } from './families';
 import { loadTrainSet } from './loadImageSets';
-import { pgdTrainAttack } from './pgdTrainAttack';
+import { pgdTrainingAttack } from '../../attacks/pgdTrainingAttack';
 
 export interface TrainFamilyOptions {
   cfg: P3Config;
@@ -81,7 +81,7 @@ async function trainFamilyModel(fam: Family, train: ImageSet, options: TrainFami
     if (fam.kind === 'standard') res = await fit(model, data, budget);
     else if (fam.kind === 'pgd') {
       const stepsPerEpoch = Math.ceil(train.shape[0] / t.batchSize);
-      res = await fitAdversarial(model, data, { ...budget, mode: t.pgdMode, attack: pgdTrainAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
+      res = await fitAdversarial(model, data, { ...budget, mode: t.pgdMode, attack: pgdTrainingAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
     }
     else if (fam.kind === 'trades') res = await fitTrades(model, data, { ...budget, eps, beta: t.tradesBeta, steps: t.tradesSteps, clip: [0, 1] });
     else res = await fitSensitivityRegularised(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, penalty: t.asPenalty, warmupEpochs: t.asWarmupEpochs, clip: [0, 1] });

@@ -3,7 +3,9 @@
  * per rung, cos(input gradient at x, boundary normal at the refined boundary point) and cos(input
  * gradient, x - x'') per image (gradientNormalAlignment), and a table row with the means and
  * 95% percentile-bootstrap CIs over the images where the cosine is defined (a boundary was found
- * and the gradient is not zero; the rest are counted, not imputed).
+ * and the gradient is not zero; the rest are counted, not imputed); plus the matched-radius control
+ * (gradientStability at r = the standard model's median refined boundary distance: the same
+ * radius for every rung, so distance and smoothness are not mixed).
  *
  * @example
  *   const a = await alignmentStep(ladder, data.eval, b, cfg);   report.showTable(a.rows); a.cosine['standard']
@@ -12,12 +14,18 @@ import * as tf from '@tensorflow/tfjs';
 import { bootstrapCI } from '../../stats';
 import type { BoundarySearchResult } from '../../attacks';
 import { gradientNormalAlignment } from './gradientNormalAlignment';
+import { gradientStability } from './gradientStability';
+import { median } from '../../stats';
 
 export interface AlignmentStep {
   /** Per rung name: cos(grad, normal) per image (NaN where undefined). */
   cosine: Record<string, number[]>;
   /** Per rung name: cos(grad, x - x'') per image. */
   cosineDirection: Record<string, number[]>;
+  /** Per rung name: cos(grad z_c(x), grad z_c(x + r u)) per image at the common radius (gradientStability). */
+  matched: Record<string, number[]>;
+  /** The common radius r (the standard model's median refined boundary distance). */
+  radius: number;
   rows: Record<string, string | number>[];
 }
 
@@ -29,10 +37,13 @@ export function meanCI(v: number[], nBoot: number, seed: number): { estimate: nu
 export async function alignmentStep(
   rungs: { name: string; eps: number; model: tf.LayersModel }[],
   ev: { x: tf.Tensor },
-  b: { searches: Pick<BoundarySearchResult, 'xBoundary' | 'found'>[]; pred: number[][] },
+  b: { searches: Pick<BoundarySearchResult, 'xBoundary' | 'found' | 'l2' | 'method'>[]; pred: number[][] },
   cfg: { nBoot: number; seed: number },
 ): Promise<AlignmentStep> {
-  const out: AlignmentStep = { cosine: {}, cosineDirection: {}, rows: [] };
+  const s0 = b.searches[0];
+  const d0 = s0.l2.filter((v, i) => s0.found[i] && s0.method[i] !== 'clean' && Number.isFinite(v) && v > 0);
+  const radius = d0.length ? median(d0) : NaN;
+  const out: AlignmentStep = { cosine: {}, cosineDirection: {}, matched: {}, radius, rows: [] };
   for (let i = 0; i < rungs.length; i++) {
     const r = rungs[i];
     const a = await gradientNormalAlignment(r.model, ev.x, b.searches[i].xBoundary, { found: b.searches[i].found, classes: b.pred[i] });
@@ -40,7 +51,13 @@ export async function alignmentStep(
     out.cosineDirection[r.name] = a.cosineDirection;
     const c = meanCI(a.cosine, cfg.nBoot, cfg.seed + 10 + i);
     const d = meanCI(a.cosineDirection, cfg.nBoot, cfg.seed + 20 + i);
-    out.rows.push({ model: r.name, trainEps: r.eps, cosNormal: c.estimate, lo: c.lo, hi: c.hi, cosDirection: d.estimate, dirLo: d.lo, dirHi: d.hi, n: c.n, undefinedImages: a.nUndefined });
+    const st = Number.isFinite(radius) ? (await gradientStability(r.model, ev.x, b.searches[i].xBoundary, { radius, classes: b.pred[i], found: b.searches[i].found })).cosine : a.cosine.map(() => NaN);
+    out.matched[r.name] = st;
+    const m = meanCI(st, cfg.nBoot, cfg.seed + 50 + i);
+    out.rows.push({
+      model: r.name, trainEps: r.eps, cosNormal: c.estimate, lo: c.lo, hi: c.hi, cosDirection: d.estimate, dirLo: d.lo, dirHi: d.hi, n: c.n, undefinedImages: a.nUndefined,
+      matchedRadius: radius, cosMatched: m.estimate, matchedLo: m.lo, matchedHi: m.hi,
+    });
   }
   return out;
 }

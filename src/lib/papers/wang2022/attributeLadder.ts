@@ -44,6 +44,7 @@ export async function attributeLadder(
       const r = rungs[i];
       const res = await attributionMaps(r.model, ev.x, {
         target: b.pred[i], boundary: b.searches[i].xBoundary, igSteps: cfg.ig.steps, sgN: cfg.smoothGrad.n, sgNoise: cfg.smoothGrad.noiseLevel,
+        ...(cfg.smoothGrad.sigma !== undefined ? { sgSigma: cfg.smoothGrad.sigma } : {}),
         agiEps: cfg.agi.eps, agiSteps: cfg.agi.steps, seed: cfg.seed,
       });
       try {

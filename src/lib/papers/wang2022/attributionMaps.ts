@@ -9,7 +9,9 @@
  *   bsm         grad z_t at the boundary point x'       (P4)
  *   big         IG from x' to x                         (P4)
  *   bsg         SmoothGrad at x': mean_k grad z_t(x' + eps_k)   (P4's boundary SmoothGrad; their code:
- *               BA_pytorch('BSG') = Captum NoiseTunnel(Saliency) at the boundary point)
+ *               BA_pytorch('BSG') = Captum NoiseTunnel(Saliency, abs=False) of the explained class's
+ *               logit at the closest boundary point, eps_k ~ N(0, stdevs^2) with an absolute stdevs:
+ *               pass sgSigma for that; sgNoise is Smilkov's sd relative to each image's range)
  *
  * Returns the maps (shaped like x; caller disposes), completeness gaps of the path methods and the
  * seconds each method took.
@@ -37,6 +39,8 @@ export interface AttributionMapsOptions {
   /** SmoothGrad copies and noise level (defaults 16, 0.15). */
   sgN?: number;
   sgNoise?: number;
+  /** SmoothGrad / BSG absolute noise sd (overrides sgNoise; the authors' Captum stdevs is absolute). */
+  sgSigma?: number;
   /** AGI step size and steps (defaults 0.02, 10). */
   agiEps?: number;
   agiSteps?: number;
@@ -50,23 +54,24 @@ export interface AttributionMapsResult {
   seconds: Partial<Record<P4Method, number>>;
 }
 
-const KNOWN = ['target', 'boundary', 'methods', 'igSteps', 'sgN', 'sgNoise', 'agiEps', 'agiSteps', 'seed', 'batchSize'];
+const KNOWN = ['target', 'boundary', 'methods', 'igSteps', 'sgN', 'sgNoise', 'sgSigma', 'agiEps', 'agiSteps', 'seed', 'batchSize'];
 
 export async function attributionMaps(model: Model, x: tf.Tensor, options: AttributionMapsOptions): Promise<AttributionMapsResult> {
   const where = 'attributionMaps';
   checkOptions(where, options, KNOWN);
-  const { target, boundary, methods = [...P4_METHODS], igSteps = 32, sgN = 16, sgNoise = 0.15, agiEps = 0.02, agiSteps = 10, seed = 0, batchSize = 64 } = options;
+  const { target, boundary, methods = [...P4_METHODS], igSteps = 32, sgN = 16, sgNoise = 0.15, sgSigma, agiEps = 0.02, agiSteps = 10, seed = 0, batchSize = 64 } = options;
   for (const m of methods) if (!(P4_METHODS as readonly string[]).includes(m)) throw new Error(`${where}: unknown method ${JSON.stringify(m)}; use ${P4_METHODS.join(', ')}.`);
   if ((methods.includes('bsm') || methods.includes('big') || methods.includes('bsg')) && !boundary) throw new Error(`${where}: bsm, big and bsg need option "boundary" (the boundary points x').`);
   const out: AttributionMapsResult = { maps: {}, gaps: {}, seconds: {} };
+  const sgNoiseOpt = sgSigma !== undefined ? { sigma: sgSigma } : { noiseLevel: sgNoise };
   const run: Record<P4Method, () => Promise<{ map: tf.Tensor; gap?: number[] }>> = {
     saliency: () => saliency(model, x, { target, batchSize }),
     ig: () => integratedGradients(model, x, { target, baseline: 0, steps: igSteps, rule: 'trapezoid', batchSize }),
-    smoothGrad: () => smoothGrad(saliency, { n: sgN, noiseLevel: sgNoise, seed, batchSize })(model, x, { target }),
+    smoothGrad: () => smoothGrad(saliency, { n: sgN, ...sgNoiseOpt, seed, batchSize })(model, x, { target }),
     agi: () => agi(model, x, { target, eps: agiEps, steps: agiSteps, seed, clip: [0, 1], batchSize }),
     bsm: () => bsm(model, x, { target, boundary: boundary as tf.Tensor, batchSize }),
     big: () => big(model, x, { target, boundary: boundary as tf.Tensor, steps: igSteps, batchSize }),
-    bsg: () => smoothGrad(saliency, { n: sgN, noiseLevel: sgNoise, seed, batchSize })(model, boundary as tf.Tensor, { target }),
+    bsg: () => smoothGrad(saliency, { n: sgN, ...sgNoiseOpt, seed, batchSize })(model, boundary as tf.Tensor, { target }),
   };
   try {
     for (const m of methods) {

@@ -2,7 +2,9 @@
  * Section "CIFAR-10" of the P4 notebook: the recipe on natural images (no boxes, so accuracy,
  * boundary distance, robust accuracy and a look at the maps): a standard and an adversarially
  * fine-tuned model (trainLadder), the authors' boundary search (PGD over budgets + C&W, refined)
- * on the first nEval test images, and map grids (saliency, IG, BSM, BIG) of the first four.
+ * on the first nEval test images, the same masking checks as the synthetic ladder (maskingChecks:
+ * training loss below ln 10, clean accuracy floor, zero-gradient share, black-box >= white-box robust
+ * accuracy), and map grids (saliency, IG, BSM, BIG) of the first four.
  *
  * @example
  *   const c = await cifarComparison(data.cifar, cfg);   report.showTable(c.rows); for (const f of c.figures) await report.showFigure(f.spec, f.name);
@@ -15,11 +17,16 @@ import type { FigureSpec } from '../../report';
 import { attributionMaps, disposeMaps } from './attributionMaps';
 import type { P4Config } from './config';
 import { mapPanels } from './mapPanels';
+import { maskingChecks } from './maskingChecks';
+import type { MaskingRow } from './maskingChecks';
 import { searchBoundaries } from './searchBoundaries';
 import { trainLadder } from './trainLadder';
 
 export interface CifarStep {
   rows: Record<string, string | number>[];
+  /** The masking checks per model (maskingChecks rows; the floor is cifar.minCleanAcc). */
+  masking: MaskingRow[];
+  passed: boolean[];
   figures: { spec: FigureSpec; name: string }[];
 }
 
@@ -34,9 +41,15 @@ export async function cifarComparison(
   const n = Math.min(C.nEval, cifar.testSet.shape[0]);
   const ev = { x: cifar.test.x.slice(0, n), y: Array.from(cifar.testSet.y.slice(0, n)) };
   const b = await searchBoundaries(models, ev, cfg, { showProgress: false });
-  const out: CifarStep = { rows: [], figures: [] };
+  const out: CifarStep = { rows: [], masking: [], passed: [], figures: [] };
   try {
-    models.forEach((m, i) => out.rows.push({ ...b.rows[i], cleanAcc: accuracy(m.model, cifar.test.x, cifar.test.y).value, testImages: cifar.testSet.shape[0] }));
+    const cleanAcc = models.map((m) => accuracy(m.model, cifar.test.x, cifar.test.y).value);
+    models.forEach((m, i) => out.rows.push({ ...b.rows[i], cleanAcc: cleanAcc[i], testImages: cifar.testSet.shape[0] }));
+    const mc = await maskingChecks(models, {
+      x: ev.x, y: ev.y, searches: b.searches, cleanAcc, classes: 10, masking: { ...cfg.masking, minCleanAcc: C.minCleanAcc }, budgets: cfg.attackEpsilons, seed: cfg.seed,
+    });
+    out.masking = mc.rows;
+    out.passed = mc.passed;
     const k = Math.min(4, n);
     const xs = ev.x.slice(0, k);
     try {

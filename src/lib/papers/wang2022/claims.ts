@@ -7,6 +7,8 @@
  *
  *   distance        d(x, x') most robust passing rung - standard   (closest success, the authors' distance)
  *   alignment       cos(grad at x, boundary normal at x'')  robust - standard
+ *   matched radius  cos(grad z_c(x), grad z_c(x + r u))      robust - standard   (when given; gradientStability, our
+ *                   control: the alignment mechanism at one radius r for both models, distance taken out)
  *   agreement       cos(SM, BSM) per image                  robust - standard   (when given; attributionAgreement)
  *   robustLocalise  saliency energy in the box              robust - standard
  *   boundaryHelps   standard model: BSM - saliency (and BSG - SmoothGrad when computed)
@@ -30,6 +32,8 @@ export interface P4Evidence {
   distance: Record<string, number[]>;
   /** Per rung: cos(grad at x, boundary normal) per image (NaN where undefined). */
   alignment: Record<string, number[]>;
+  /** Optional control of the alignment claim: gradient stability at one common radius per image, per rung (gradientStability). */
+  alignmentMatched?: { radius: number; cosine: Record<string, number[]> };
   /** Per rung: cos(saliency, BSM) per image (NaN where undefined); optional second form of the alignment claim. */
   agreement?: Record<string, number[]>;
   /** Per rung, per method: energy in the box per image. */
@@ -84,6 +88,11 @@ export function claims(ev: P4Evidence, options: ClaimsOptions = {}): Claim[] {
   const robName = rob?.name ?? 'robust';
   out.push(compare(`${PAPER.claims.distance} (${robName} vs ${std.name})`, `d(x, x')[${robName}] - d(x, x')[${std.name}]`, pick(ev.distance, rob?.name), pick(ev.distance, std.name), level, (n) => ev.distance[n]));
   out.push(compare(`${PAPER.claims.alignment} (${robName} vs ${std.name})`, `cos(grad, normal)[${robName}] - [${std.name}]`, pick(ev.alignment, rob?.name), pick(ev.alignment, std.name), level, (n) => ev.alignment[n]));
+  if (ev.alignmentMatched) {
+    const am = ev.alignmentMatched;
+    const r = fmt(am.radius);
+    out.push(compare(`${PAPER.claims.alignment} Control at one radius r = ${r} for both models (ours): the gradient at x vs at x + r u, u towards the boundary (${robName} vs ${std.name})`, `cos(grad z_c(x), grad z_c(x + ${r} u))[${robName}] - [${std.name}]`, pick(am.cosine, rob?.name), pick(am.cosine, std.name), level, (n) => am.cosine[n] ?? []));
+  }
   if (ev.agreement) {
     const ag = ev.agreement;
     out.push(compare(`${PAPER.claims.agreement} (${robName} vs ${std.name})`, `cos(SM, BSM)[${robName}] - [${std.name}]`, pick(ag, rob?.name), pick(ag, std.name), level, (n) => ag[n] ?? []));

@@ -22,10 +22,12 @@ export function conclusionText(rows: Claim[], ctx: { cfg: P4Config; rungs: numbe
     ...rows.map((r) => `* ${r.claim}: ${r.ours}: **${r.verdict}**.`),
     '',
     `Where our setup differs from the paper's: ${cfg.synth.size}x${cfg.synth.size} synthetic images with planted objects and ${cfg.ladder.arch} models ` +
-      `instead of ImageNet / CIFAR ResNets; robust rungs ${cfg.ladder.fineTuneEpochs > 0 ? `fine-tuned adversarially for ${cfg.ladder.fineTuneEpochs} epochs (PGD-${cfg.ladder.pgdSteps})` : `trained from scratch (PGD-${cfg.ladder.pgdSteps})`}; ` +
+      `instead of ImageNet / CIFAR ResNets; robust rungs ${cfg.ladder.fineTuneEpochs > 0 ? `fine-tuned adversarially for ${cfg.ladder.fineTuneEpochs} epochs (PGD-${cfg.ladder.pgdSteps})` : `trained from scratch (PGD-${cfg.ladder.pgdSteps})`}` +
+      Object.entries(cfg.ladder.perRung ?? {}).map(([e, o]) => `, eps ${e} ${o.fineTuneEpochs ?? cfg.ladder.fineTuneEpochs} epochs${o.warmupEpochs ? ` with a ${o.warmupEpochs}-epoch eps warm-up` : ''}`).join('') + '; ' +
       `boundary search with ${B.steps} PGD steps per budget (theirs ${P.pgdSteps}) over ${B.epsilons.length} budgets up to ${Math.max(...B.epsilons)} (theirs up to ${Math.max(...P.pgdEpsilons).toFixed(1)}), ` +
       `C&W-L2 ${B.cw.binarySearchSteps} x ${B.cw.steps} steps (theirs ${P.cwBinarySearchSteps} x ${P.cwSteps}, kept only within L2 ${P.cwMaxL2}), then bisection onto the boundary (ours); ` +
-      `IG/BIG ${cfg.ig.steps} steps and SmoothGrad / BSG ${cfg.smoothGrad.n} samples (theirs ${PAPER.attributions.igSteps} and ${PAPER.attributions.smoothGradSamples}); ` +
+      `IG/BIG ${cfg.ig.steps} steps and SmoothGrad / BSG ${cfg.smoothGrad.n} samples (theirs ${PAPER.attributions.igSteps} and ${PAPER.attributions.smoothGradSamples})` +
+      (cfg.smoothGrad.sigma !== undefined ? ` with noise sd ${cfg.smoothGrad.sigma.toFixed(3)} per pixel (theirs ${PAPER.attributions.smoothGradStdev} on ImageNet-normalised inputs)` : ` with noise sd ${cfg.smoothGrad.noiseLevel} x the image range (theirs ${PAPER.attributions.smoothGradStdev} absolute on ImageNet-normalised inputs)`) + '; ' +
       `the paper's exact table values were not verified, so only directions are compared.`,
   ].join('\n');
 }

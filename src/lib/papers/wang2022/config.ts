@@ -33,6 +33,16 @@ export interface LadderConfig {
   fineTuneLr?: number;
   /** Fine-tune each robust rung from the rung below (a curriculum over eps) instead of from the standard model. */
   chain?: boolean;
+  /**
+   * > 0: the training budget ramps linearly over this many epochs from the init rung's eps (0 from
+   * scratch) to the rung's eps, then stays there (an eps warm-up; Gowal et al. 2018, arXiv 1810.12715).
+   */
+  warmupEpochs?: number;
+  /**
+   * Per-rung overrides, keyed by the rung's eps as a string (e.g. '1'): a rung that needs a longer
+   * or gentler schedule to become robust gets it without retraining the others.
+   */
+  perRung?: Record<string, Partial<Pick<LadderConfig, 'fineTuneEpochs' | 'fineTuneLr' | 'lrSteps' | 'pgdSteps' | 'warmupEpochs'>>>;
 }
 
 /** The checks a rung must pass before its numbers enter a verdict (gradient masking, collapse). */
@@ -71,7 +81,11 @@ export interface P4Config {
   boundary: BoundaryConfig;
   /** Attribution settings. */
   ig: { steps: number };
-  smoothGrad: { n: number; noiseLevel: number };
+  /**
+   * SmoothGrad and BSG: samples, and the noise sd, either relative to each image's range
+   * (noiseLevel, Smilkov et al.) or absolute in pixel units (sigma, overrides noiseLevel).
+   */
+  smoothGrad: { n: number; noiseLevel: number; sigma?: number };
   agi: { eps: number; steps: number };
   /** Examples drawn in the map grids. */
   nShow: number;
@@ -88,6 +102,8 @@ export interface P4Config {
     nTest: number;
     ladder: LadderConfig;
     nEval: number;
+    /** Clean-accuracy floor of the masking checks on CIFAR-10 (demo: small models on a 2,000-image subset, so 2.5x chance, not the synthetic floor). */
+    minCleanAcc: number;
   };
   seed: number;
 }
@@ -106,6 +122,12 @@ export const PAPER = {
   boundarySearch: { pgdEpsilons: [36 / 255, 64 / 255, 0.3, 0.5, 0.7, 0.9, 1.1], pgdSteps: 40, cwSteps: 100, cwStepSize: 0.01, cwBinarySearchSteps: 9, cwMaxL2: 1.0 },
   /** boundary/default.py PARAMETERS: IG / BIG and SmoothGrad samples, SmoothGrad noise sd. */
   attributions: { igSteps: 10, smoothGradSamples: 10, smoothGradStdev: 0.15 },
+  /**
+   * Their SmoothGrad / BSG noise in our [0, 1] pixel units: Captum NoiseTunnel stdevs = 0.15 is an
+   * absolute sd on inputs normalised with the ImageNet channel sds (0.229, 0.224, 0.225; default.py
+   * data_min/data_max), i.e. 0.15 * 0.226 = 0.034 per pixel, not 15% of the range.
+   */
+  smoothGradSigmaPixels: 0.15 * 0.226,
 } as const;
 
 /** The paper's boundary-search budgets (their code's default). */
@@ -119,14 +141,14 @@ const SMOKE: P4Config = {
   nEval: 8,
   boundary: { epsilons: [0.25, 0.5, 1, 2], steps: 3, cw: { steps: 5, binarySearchSteps: 2, lr: 0.05, initialConst: 1 }, refine: 4, batchSize: 64 },
   ig: { steps: 4 },
-  smoothGrad: { n: 2, noiseLevel: 0.15 },
+  smoothGrad: { n: 2, noiseLevel: 0.15, sigma: 0.15 * 0.226 },
   agi: { eps: 0.05, steps: 2 },
   nShow: 2,
   nBoot: 200,
   minN: 5,
   attackEpsilons: [0.5],
   cifar: {
-    source: 'subset', nTrain: 64, nTest: 16, nEval: 4,
+    source: 'subset', nTrain: 64, nTest: 16, nEval: 4, minCleanAcc: 0.1,
     ladder: { arch: 'smallCnn', width: 0.25, epsilons: [0, 0.5], epochs: 1, batchSize: 32, lr: 3e-3, lrSteps: [], pgdSteps: 2, fineTuneEpochs: 1 },
   },
   seed: 0,
@@ -135,19 +157,24 @@ const SMOKE: P4Config = {
 const DEMO: P4Config = {
   scale: 'demo',
   synth: { nTrain: 1600, nTest: 400, size: 32, channels: 1, classes: 4, seed: 4, contrast: 0.6, polarity: 'random' },
-  ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 20, batchSize: 32, lr: 3e-3, lrSteps: [0.7, 0.9], pgdSteps: 7, fineTuneEpochs: 10, fineTuneLr: 1e-3, chain: true },
+  ladder: {
+    arch: 'smallCnn', width: 0.5, epsilons: [0, 0.25, 0.5, 1], epochs: 20, batchSize: 32, lr: 3e-3, lrSteps: [0.7, 0.9], pgdSteps: 7, fineTuneEpochs: 10, fineTuneLr: 1e-3, chain: true,
+    // eps 1 from eps 0.5 in 10 epochs ended at loss 1.419 > ln 4 with 7.5% zero gradients (masked): it gets twice the
+    // epochs, a 5-epoch eps warm-up from 0.5 and one lr drop late
+    perRung: { '1': { fineTuneEpochs: 20, warmupEpochs: 5, lrSteps: [0.75] } },
+  },
   masking: { minCleanAcc: 0.7, zeroGradTol: 1e-6, maxZeroGradShare: 0.01, transferSteps: 20, lineSearch: { candidates: 8, steps: 10 } },
   nEval: 200,
   boundary: { epsilons: [0.1, 0.175, 0.25, 0.375, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3], steps: 20, cw: { steps: 40, binarySearchSteps: 4, lr: 0.05, initialConst: 1 }, refine: 12, batchSize: 100 },
   ig: { steps: 16 },
-  smoothGrad: { n: 16, noiseLevel: 0.15 },
+  smoothGrad: { n: 16, noiseLevel: 0.15, sigma: 0.15 * 0.226 },
   agi: { eps: 0.02, steps: 6 },
   nShow: 4,
   nBoot: 2000,
   minN: 30,
   attackEpsilons: [0.25, 0.5, 1],
   cifar: {
-    source: 'subset', nTrain: 2000, nTest: 1000, nEval: 16,
+    source: 'subset', nTrain: 2000, nTest: 1000, nEval: 48, minCleanAcc: 0.25,
     ladder: { arch: 'smallCnn', width: 0.5, epsilons: [0, 0.5], epochs: 6, batchSize: 32, lr: 2e-3, lrSteps: [], pgdSteps: 3, fineTuneEpochs: 2 },
   },
   seed: 0,
@@ -164,14 +191,14 @@ const PAPER_SCALE: P4Config = {
     cw: { steps: 100, binarySearchSteps: 9, lr: 0.01, initialConst: 1e-3 }, refine: 14, batchSize: 64,
   },
   ig: { steps: 50 },
-  smoothGrad: { n: 50, noiseLevel: 0.15 },
+  smoothGrad: { n: 50, noiseLevel: 0.15, sigma: 0.15 * 0.226 },
   agi: { eps: 0.05, steps: 20 },
   nShow: 6,
   nBoot: 2000,
   minN: 30,
   attackEpsilons: [64 / 255, 0.5, 1.1],
   cifar: {
-    source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500,
+    source: 'folder', nTrain: 50000, nTest: 10000, nEval: 500, minCleanAcc: 0.7,
     ladder: { arch: 'resNetSmall', width: 1, epsilons: [0, 0.25, 0.5, 1], epochs: 30, batchSize: 128, lr: 1e-3, lrSteps: [0.5, 0.75], pgdSteps: 10, fineTuneEpochs: 0 },
   },
   seed: 0,

@@ -3,7 +3,7 @@
  * L2 PGD adversarial training (Madry et al. 2018, arXiv 1706.06083, as in P4, arXiv 2103.11257):
  *
  *   eps = 0:  min_theta E CE(f(x), y)
- *   eps > 0:  min_theta E max_{||delta||_2 <= eps} CE(f(x + delta), y)   (inner max by pgdL2Attack)
+ *   eps > 0:  min_theta E max_{||delta||_2 <= eps} CE(f(x + delta), y)   (inner max by attacks' pgdTrainingAttack, norm 'l2')
  *
  * with a step learning-rate schedule (lr, then lr/10, lr/100 at the fractions ladder.lrSteps of the
  * epochs), cached under models/<name> with models.getOrTrain (the config identifies the model).
@@ -19,8 +19,8 @@ import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../../engine';
 import { getOrTrain, resNetSmall, smallCnn } from '../../models';
 import { fit, fitAdversarial } from '../../train';
-import type { Dataset } from '../../train';
-import { pgdL2Attack } from './pgdL2Attack';
+import type { AttackFn, Dataset } from '../../train';
+import { pgdTrainingAttack } from '../../attacks/pgdTrainingAttack';
 import type { LadderConfig } from './config';
 
 export interface TrainClassifierOptions {
@@ -35,6 +35,8 @@ export interface TrainClassifierOptions {
   data?: unknown;
   /** Start from these weights (same architecture); `name` and `config` (the init model's cache config) are part of the cache key. */
   init?: { name: string; model: tf.LayersModel; config?: unknown };
+  /** Start of the eps warm-up (ladder.warmupEpochs > 0): the budget of the first epochs ramps from here to eps (default 0). */
+  epsFrom?: number;
   /** Models folder (default models/ or ROBUSTLENS_MODELS). */
   dir?: string;
   onEpoch?: (p: { epoch: number; epochs: number; loss: number }) => void;
@@ -56,18 +58,26 @@ export function stepSchedule(lr: number, steps: number[]): (epoch: number, epoch
   return (epoch, epochs) => lr / 10 ** steps.filter((f) => epoch > Math.round(f * epochs)).length;
 }
 
-const KNOWN = ['ladder', 'inputShape', 'classes', 'eps', 'seed', 'data', 'init', 'dir', 'onEpoch'];
+const KNOWN = ['ladder', 'inputShape', 'classes', 'eps', 'seed', 'data', 'init', 'epsFrom', 'dir', 'onEpoch'];
+
+/** The eps warm-up: epoch e (1-based) of W trains at epsFrom + (eps - epsFrom) * min(1, e / W); W = 0: eps throughout. */
+export function warmupEps(eps: number, epsFrom: number, warmupEpochs: number): (epoch: number) => number {
+  return (epoch) => (warmupEpochs > 0 ? epsFrom + (eps - epsFrom) * Math.min(1, epoch / warmupEpochs) : eps);
+}
 
 export async function trainClassifier(name: string, train: Dataset, options: TrainClassifierOptions): Promise<TrainClassifierResult> {
   const where = 'trainClassifier';
   checkOptions(where, options, KNOWN);
-  const { ladder, inputShape, classes, eps, seed = 0, data, init, dir, onEpoch } = options;
+  const { ladder, inputShape, classes, eps, seed = 0, data, init, epsFrom = 0, dir, onEpoch } = options;
   if (!ladder || typeof ladder !== 'object') throw new Error(`${where}: option "ladder" (architecture and schedule) is required.`);
-  const { arch, width, epochs, batchSize, lr, pgdSteps, lrSteps = [] } = ladder;
+  const { arch, width, epochs, batchSize, lr, pgdSteps, lrSteps = [], warmupEpochs = 0 } = ladder;
   if (arch !== 'smallCnn' && arch !== 'resNetSmall') throw new Error(`${where}: arch must be 'smallCnn' or 'resNetSmall', got ${JSON.stringify(arch)}.`);
   if (!(Number.isFinite(eps) && eps >= 0)) throw new Error(`${where}: eps must be >= 0, got ${eps}.`);
   if (!Array.isArray(lrSteps) || lrSteps.some((f) => !(f > 0 && f < 1))) throw new Error(`${where}: ladder.lrSteps must be fractions in (0, 1), got ${JSON.stringify(lrSteps)}.`);
-  const cfg = { arch, width, inputShape, classes, eps, epochs, batchSize, lr, lrSteps, pgdSteps: eps > 0 ? pgdSteps : 0, seed, data: data ?? null, training: eps > 0 ? 'madry-pgd-l2' : 'standard', init: init ? { name: init.name, config: init.config ?? null } : null };
+  if (!(Number.isInteger(warmupEpochs) && warmupEpochs >= 0)) throw new Error(`${where}: ladder.warmupEpochs must be a non-negative integer, got ${warmupEpochs}.`);
+  if (!(Number.isFinite(epsFrom) && epsFrom >= 0 && epsFrom <= eps)) throw new Error(`${where}: epsFrom must be in [0, eps], got ${epsFrom}.`);
+  const warm = eps > 0 && warmupEpochs > 0;
+  const cfg = { arch, width, inputShape, classes, eps, epochs, batchSize, lr, lrSteps, pgdSteps: eps > 0 ? pgdSteps : 0, seed, data: data ?? null, training: eps > 0 ? 'madry-pgd-l2' : 'standard', init: init ? { name: init.name, config: init.config ?? null } : null, ...(warm ? { warmup: { epochs: warmupEpochs, epsFrom } } : {}) };
   const r = await getOrTrain(name, cfg, async () => {
     const model = arch === 'smallCnn' ? smallCnn({ inputShape, classes, width, seed }) : resNetSmall({ inputShape, classes, width, seed });
     if (init) {
@@ -77,7 +87,15 @@ export async function trainClassifier(name: string, train: Dataset, options: Tra
       model.setWeights(w);
     }
     const common = { epochs, batchSize, lr, lrSchedule: stepSchedule(lr, lrSteps), seed, onEpoch: onEpoch ? (p: { epoch: number; epochs: number; loss: number }) => onEpoch(p) : undefined };
-    const res = eps > 0 ? await fitAdversarial(model, train, { ...common, attack: pgdL2Attack({ eps, steps: pgdSteps }) }) : await fit(model, train, common);
+    // the training budget of each epoch (constant eps without a warm-up); one attack per budget
+    const epsAt = warmupEps(eps, epsFrom, warm ? warmupEpochs : 0);
+    const attacks = new Map<number, AttackFn>();
+    const attack: AttackFn = (m, x, y, ctx) => {
+      const e = epsAt(ctx.epoch);
+      if (!attacks.has(e)) attacks.set(e, pgdTrainingAttack({ eps: e, norm: 'l2', steps: pgdSteps }));
+      return attacks.get(e)!(m, x, y, ctx);
+    };
+    const res = eps > 0 ? await fitAdversarial(model, train, { ...common, attack }) : await fit(model, train, common);
     return { model, history: res.history.map((h) => ({ epoch: h.epoch, ...h.metrics })) };
   }, { architecture: arch, ...(dir ? { dir } : {}) });
   const history = Array.isArray(r.card.history) ? (r.card.history as Record<string, number>[]) : [];

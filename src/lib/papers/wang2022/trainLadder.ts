@@ -33,6 +33,9 @@ export interface Rung {
   init: string | null;
   /** The rung's cache config (part of the next rung's key when chained). */
   config: unknown;
+  /** Epochs it trained (fine-tune epochs for a fine-tuned rung) and its eps warm-up epochs (0: none). */
+  epochs: number;
+  warmupEpochs: number;
 }
 
 export interface TrainLadderOptions {
@@ -59,15 +62,17 @@ export async function trainLadder(prefix: string, train: Dataset, options: Train
     const name = `${prefix}_eps${e}`;
     const from = ladder.chain ? rungs[rungs.length - 1] : rungs[0];
     const init = e > 0 && ft > 0 ? { name: `${prefix}_eps${from.eps}`, model: from.model, config: from.config } : undefined;
-    const lad = init ? { ...ladder, epochs: ft, lr: ladder.fineTuneLr ?? ladder.lr } : ladder;
+    const over = e > 0 ? ladder.perRung?.[String(e)] ?? {} : {};
+    const rl = { ...ladder, ...over, perRung: undefined };
+    const lad = init ? { ...rl, epochs: rl.fineTuneEpochs, lr: rl.fineTuneLr ?? rl.lr } : rl;
     const bar = showProgress ? progress(lad.epochs, `train ${name}${init ? ' (fine-tune)' : ''}`) : undefined;
     const r = await trainClassifier(name, train, {
-      ladder: lad, eps: e, init, inputShape, classes, seed, data, ...(dir ? { dir } : {}),
+      ladder: lad, eps: e, init, epsFrom: init ? from.eps : 0, inputShape, classes, seed, data, ...(dir ? { dir } : {}),
       onEpoch: (p) => bar?.tick({ loss: p.loss }),
     });
     bar?.done();
     const last = r.history[r.history.length - 1];
-    rungs.push({ name: e === 0 ? 'standard' : `L2 eps ${e}`, eps: e, model: r.model, seconds: r.seconds, cached: r.cached, finalLoss: Number(last?.loss ?? NaN), init: init?.name ?? null, config: r.config });
+    rungs.push({ name: e === 0 ? 'standard' : `L2 eps ${e}`, eps: e, model: r.model, seconds: r.seconds, cached: r.cached, finalLoss: Number(last?.loss ?? NaN), init: init?.name ?? null, config: r.config, epochs: lad.epochs, warmupEpochs: e > 0 ? lad.warmupEpochs ?? 0 : 0 });
   }
   return rungs;
 }
