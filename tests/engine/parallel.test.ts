@@ -135,3 +135,9 @@ test('an unclosed pool does not keep the process alive (workers are unref-ed whe
   assert.equal(p.status, 0, p.stderr);
   assert.match(p.stdout, /predicted 2x2/);
 });
+
+test('registerWorkerSetup: the custom-layer hook takes an absolute module path only', async () => {
+  const { registerWorkerSetup } = await import('../../src/lib/engine');
+  assert.throws(() => registerWorkerSetup('models/SeededDropout'), /absolute path of the registering module/);
+  assert.throws(() => registerWorkerSetup(undefined as never), /absolute path/);
+});

@@ -121,6 +121,26 @@ test('gradientStability: 1 on a linear model; on a ReLU model it drops to the an
   relu.dispose();
 });
 
+test('closestSuccess / alignmentStep: the unrefined point from t; on a linear model the authors\' BSM form and the matched-radius control are 1, NaN where undefined; the radius is the standard model\'s median distance', async () => {
+  const x = tf.tensor([0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2], [2, 2, 2, 1]);
+  const xr = tf.tensor([0.1, 0, 0, 0, 0.3, 0.2, 0.2, 0.2], [2, 2, 2, 1]);
+  const xu = P4.closestSuccess(x, xr, [0.5, NaN]);
+  assertClose(Array.from(xu.dataSync()), [0.2, 0, 0, 0, 0.3, 0.2, 0.2, 0.2], 1e-6);
+  assert.throws(() => P4.closestSuccess(x, xr, [1]), /1 positions t for 2 examples/);
+  xu.dispose();
+  const { model } = linearModel(2, 6);
+  const xe = tf.tensor(new Rng(7).uniforms(4 * 4), [4, 2, 2, 1]);
+  const xb = tf.tensor(new Rng(8).uniforms(4 * 4), [4, 2, 2, 1]);
+  const pred = Array.from((model.predict(xe) as tf.Tensor).argMax(1).dataSync());
+  const search = { xBoundary: xb, found: [true, true, false, true], l2: [0.1, 0.3, NaN, 0.2], method: ['pgd', 'cw', 'none', 'clean'] as ('pgd' | 'cw' | 'none' | 'clean')[], t: [0.5, 1, NaN, 1] };
+  const a = await P4.alignmentStep([{ name: 'standard', eps: 0, model }], { x: xe }, { searches: [search], pred: [pred] }, { nBoot: 50, seed: 0 });
+  assertClose([a.radius], [0.2], 1e-9, 'median over found, not-clean images: 0.1, 0.3');
+  assertClose([a.theirBsm.standard[0], a.theirBsm.standard[1], a.matched.standard[0], a.matched.standard[1]], [1, 1, 1, 1], 1e-5);
+  assert.ok([2, 3].every((i) => Number.isNaN(a.theirBsm.standard[i])), 'no boundary / already across: NaN');
+  assertClose([a.rows[0].cosTheirBsm as number, a.rows[0].cosMatched as number], [1, 1], 1e-5);
+  tf.dispose([x, xr, xe, xb]);
+});
+
 test('igBaseline: black, white, seeded uniform noise, and a blur that keeps constants and mass', () => {
   const x = tf.tensor(new Rng(9).uniforms(2 * 12 * 12 * 3), [2, 12, 12, 3]);
   const black = P4.igBaseline(x, 'black');

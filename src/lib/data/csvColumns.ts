@@ -13,12 +13,19 @@ export function columnKey(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-/** Index of the first column matching any of `names` (aliases), or -1. */
+/**
+ * Index of the column matching the first of `names` (aliases) that any column matches, or -1.
+ * Two columns matching the same name (e.g. "valence" and "Valence") are ambiguous: an error.
+ */
 export function findColumn(table: CsvTable, names: string | string[]): number {
   const keys = table.columns.map(columnKey);
   for (const n of Array.isArray(names) ? names : [names]) {
-    const i = keys.indexOf(columnKey(n));
-    if (i >= 0) return i;
+    const k = columnKey(n);
+    const hits = keys.flatMap((key, i) => (key === k ? [i] : []));
+    if (hits.length > 1) {
+      throw new Error(`${table.source}: columns ${hits.map((i) => `"${table.columns[i]}"`).join(' and ')} all match "${n}" (names are compared ignoring case, spaces and punctuation); rename or drop all but one.`);
+    }
+    if (hits.length === 1) return hits[0];
   }
   return -1;
 }

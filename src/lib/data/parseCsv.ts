@@ -28,13 +28,19 @@ export interface CsvOptions {
   source?: string;
   /** Trim whitespace (incl. tabs) around every field, quoted or not; default true. */
   trim?: boolean;
+  /** Accept a header without data rows (0 rows); default false (an error: usually a truncated export). */
+  allowEmpty?: boolean;
 }
 
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
-  checkOptions('parseCsv', options, ['delimiter', 'source', 'trim']);
+  checkOptions('parseCsv', options, ['delimiter', 'source', 'trim', 'allowEmpty']);
   const source = options.source ?? 'CSV text';
   const trim = options.trim ?? true;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0 || text.startsWith('\ufffd\ufffd')) {
+    throw new Error(`parseCsv(${source}): wrong text encoding (${nul >= 0 ? `a NUL character at offset ${nul}` : 'an undecodable byte-order mark'}): the file looks UTF-16 or binary; save it as UTF-8 text.`);
+  }
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const delim = options.delimiter ?? detectDelimiter(firstLine);
   if (delim.length !== 1 || delim === '"' || delim === '\n') throw new Error(`parseCsv(${source}): delimiter must be one character other than a quote or newline, got ${JSON.stringify(delim)}.`);
@@ -73,6 +79,9 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   if (quoted) throw new Error(`parseCsv(${source}): unterminated quoted field starting on or before line ${recLine}; fix the quotes in the file.`);
   if (field !== '' || fields.length > 0) endRecord();
   if (records.length === 0) throw new Error(`parseCsv(${source}): empty file (no header line).`);
+  if (records.length === 1 && !options.allowEmpty) {
+    throw new Error(`parseCsv(${source}): the file has a header but no data rows (pass allowEmpty: true where an empty table is expected).`);
+  }
   const columns = records[0].fields.map((c) => c.trim());
   const rows: string[][] = [];
   const lines: number[] = [];
@@ -90,8 +99,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
 
 /** Read and parse a CSV file (UTF-8); errors name the file. */
 export function readCsv(path: string, options: Omit<CsvOptions, 'source'> = {}): CsvTable {
-  checkOptions('readCsv', options, ['delimiter', 'trim']);
-  return parseCsv(readFileSync(path, 'utf8'), { ...options, source: path });
+  checkOptions('readCsv', options, ['delimiter', 'trim', 'allowEmpty']);
+  const bytes = readFileSync(path);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new Error(`parseCsv(${path}): wrong text encoding: the file is UTF-16 (byte-order mark ${bytes[0].toString(16).toUpperCase()} ${bytes[1].toString(16).toUpperCase()}); save it as UTF-8 text.`);
+  }
+  return parseCsv(bytes.toString('utf8'), { ...options, source: path });
 }
 
 function detectDelimiter(header: string): string {

@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { backendName } from './backend';
 import { checkOptions } from './validate';
@@ -92,6 +92,20 @@ export interface PoolModelArtifacts {
   weightData: ArrayBuffer | ArrayBuffer[];
 }
 
+const workerSetups = new Set<string>();
+
+/**
+ * A module every model-pool worker loads before it rebuilds a model: one that registers custom
+ * layers (models/SeededDropout.ts, ZeroMeanConv2D.ts give their own __filename). The hook that
+ * keeps engine from importing the folders above it.
+ *
+ * @example registerWorkerSetup(__filename);   // beside tf.serialization.registerClass(MyLayer)
+ */
+export function registerWorkerSetup(module: string): void {
+  if (typeof module !== 'string' || !isAbsolute(module)) throw new Error(`registerWorkerSetup: module must be the absolute path of the registering module (its __filename), got ${JSON.stringify(module)}.`);
+  workerSetups.add(module);
+}
+
 /**
  * A pool of worker threads holding one model; create it with modelPool (waits for every worker)
  * or startModelPool (returns at once; `ready` settles when the workers have loaded the model).
@@ -112,7 +126,7 @@ export class ModelPool {
     for (let w = 0; w < workers; w++) {
       const worker = new Worker(WORKER_ENTRY, {
         eval: FROM_SOURCE,
-        workerData: { backend, artifacts, index: w },
+        workerData: { backend, artifacts, index: w, setups: [...workerSetups] },
         env: { ...process.env, ROBUSTLENS_BACKEND: backend },
         execArgv: [],
       });

@@ -2,13 +2,12 @@
  * The worker thread of engine.modelPool (parallel.ts): start the engine with the main thread's
  * backend, rebuild the model from its artifacts, then answer {predict} messages with the model's
  * outputs (model.apply(x, {training: false}), as asFn). Not imported by the library; started as a
- * Worker entry. Importing ../models (above engine in the layering) only registers the custom
- * layers (SeededDropout, ZeroMeanConv2D) the artifacts may name.
+ * Worker entry. The custom layers the artifacts may name are registered by the modules given to
+ * registerWorkerSetup in the main thread (parallel.ts), required here first.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ready } from './backend';
-import '../models';
 
 interface Request {
   type: 'predict';
@@ -24,6 +23,7 @@ async function main(): Promise<void> {
   let model: tf.LayersModel;
   try {
     await ready();
+    for (const m of workerData.setups as string[]) require(m);
     const { modelTopology, weightSpecs, weightData } = workerData.artifacts;
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData }));
   } catch (e) {

@@ -9,8 +9,7 @@ export class Rng {
   private spare: number | null = null;
 
   constructor(readonly seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
-    this.s = hashSeed(seed) >>> 0;
+    this.s = hashSeed(seed, 'Rng') >>> 0;
   }
 
   /** Uniform in [0, 1) (mulberry32). */
@@ -79,7 +78,7 @@ export class Rng {
 
 /** Derive a stable integer seed from a seed and labels, e.g. seedFor(42, 'init', 'layer1'). */
 export function seedFor(seed: number, ...labels: (string | number)[]): number {
-  let h = hashSeed(seed);
+  let h = hashSeed(seed, labels.length ? `seedFor(${labels.map(String).join(', ')})` : 'seedFor');
   for (const l of labels) {
     const s = String(l);
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
@@ -88,7 +87,9 @@ export function seedFor(seed: number, ...labels: (string | number)[]): number {
   return h % 2147483647;
 }
 
-function hashSeed(seed: number): number {
+/** A seed that is not a finite number (NaN, 'abc', undefined) is an error, never silently seed 0. */
+function hashSeed(seed: number, what: string): number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`${what}: seed must be a finite number, got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}.`);
   let h = Math.floor(seed) ^ 0x9e3779b9;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

@@ -70,23 +70,7 @@ export async function agi(model: Model, x: tf.Tensor, options: AgiOptions): Prom
   const rest = x.shape.slice(1);
   const D = x.size / B;
 
-  // (example, false class) pairs
-  const rng = new Rng(seed);
-  const classes: number[][] = [];
-  for (let i = 0; i < B; i++) {
-    const others = Array.from({ length: nOut }, (_, c) => c).filter((c) => c !== targets[i]);
-    if (options.classes) {
-      for (const c of options.classes) {
-        if (!Number.isInteger(c) || c < 0 || c >= nOut) throw new Error(`${where}: class ${c} is out of range 0..${nOut - 1}.`);
-      }
-      classes.push(options.classes.filter((c) => c !== targets[i]));
-      if (classes[i].length === 0) throw new Error(`${where}: no false class left for example ${i} (classes only hold its target).`);
-    } else {
-      const k = options.nClasses ?? Math.min(10, nOut - 1);
-      positiveInt(where, 'nClasses', k);
-      classes.push(rng.shuffle(others).slice(0, Math.min(k, others.length)));
-    }
-  }
+  const classes = falseClasses(where, targets, nOut, options, seed);
   const rowEx: number[] = [];
   const rowAdv: number[] = [];
   classes.forEach((cs, i) => cs.forEach((c) => (rowEx.push(i), rowAdv.push(c))));
@@ -111,23 +95,7 @@ export async function agi(model: Model, x: tf.Tensor, options: AgiOptions): Prom
     let active = tf.ones([k]);
     try {
       for (let s = 0; s < steps; s++) {
-        const out = tf.tidy(() => {
-          const held: { pred?: tf.Tensor } = {};
-          const gAdv = tf.grad((xx: tf.Tensor) => {
-            const p = probs(xx) as tf.Tensor2D;
-            held.pred = tf.keep(p.argMax(1));
-            return tf.sum(pickTargets(p, adv));
-          })(cur);
-          const gLab = tf.grad((xx: tf.Tensor) => tf.sum(pickTargets(probs(xx) as tf.Tensor2D, lab)))(cur);
-          // a path stops once it reaches its false class
-          const act = active.mul(tf.notEqual(held.pred!, adv).toFloat());
-          held.pred!.dispose();
-          const dir = step === 'sign' ? tf.sign(gAdv) : gAdv.div(gAdv.reshape([k, -1]).norm(2, 1).add(1e-12).reshape([k, ...rest.map(() => 1)]));
-          let next = cur.add(dir.mul(act.reshape([k, ...rest.map(() => 1)])).mul(eps)); // x_{k+1} = x_k + eps s(grad p_j)
-          if (clip) next = tf.clipByValue(next, clip[0], clip[1]);
-          const nextAcc = acc.sub(gLab.mul(next.sub(cur))); // - grad p_t(x_k) (x_{k+1} - x_k)
-          return { next, nextAcc, act, nActive: act.sum() };
-        });
+        const out = ascendStep({ probs, step, eps, clip, rest }, cur, acc, active, lab, adv);
         cur.dispose();
         acc.dispose();
         active.dispose();
@@ -171,4 +139,59 @@ export async function agi(model: Model, x: tf.Tensor, options: AgiOptions): Prom
   mapAcc.dispose();
   const gap = Array.from(sums, (s, i) => s - drop[i] / classes[i].length);
   return { map, gap, reached: Array.from(reachedN, (r, i) => r / classes[i].length), classes };
+}
+
+/** Per example the false classes its paths head for: `classes` (minus the target) or nClasses drawn at random (seeded). */
+function falseClasses(where: string, targets: number[], nOut: number, options: AgiOptions, seed: number): number[][] {
+  const rng = new Rng(seed);
+  const classes: number[][] = [];
+  for (let i = 0; i < targets.length; i++) {
+    const others = Array.from({ length: nOut }, (_, c) => c).filter((c) => c !== targets[i]);
+    if (options.classes) {
+      for (const c of options.classes) {
+        if (!Number.isInteger(c) || c < 0 || c >= nOut) throw new Error(`${where}: class ${c} is out of range 0..${nOut - 1}.`);
+      }
+      classes.push(options.classes.filter((c) => c !== targets[i]));
+      if (classes[i].length === 0) throw new Error(`${where}: no false class left for example ${i} (classes only hold its target).`);
+    } else {
+      const k = options.nClasses ?? Math.min(10, nOut - 1);
+      positiveInt(where, 'nClasses', k);
+      classes.push(rng.shuffle(others).slice(0, Math.min(k, others.length)));
+    }
+  }
+  return classes;
+}
+
+interface StepPlan {
+  probs: ModelFn;
+  step: 'sign' | 'l2';
+  eps: number;
+  clip?: [number, number];
+  rest: number[];
+}
+
+/**
+ * One step of every active path towards its false class, and the path integral's increment:
+ *   x_{k+1} = x_k + eps s(grad p_adv(x_k)),   acc -= grad p_t(x_k) (x_{k+1} - x_k).
+ * A path stops once it reaches its false class.
+ */
+function ascendStep(plan: StepPlan, cur: tf.Tensor, acc: tf.Tensor, active: tf.Tensor, lab: tf.Tensor1D, adv: tf.Tensor1D) {
+  const { probs, step, eps, clip, rest } = plan;
+  const k = cur.shape[0];
+  return tf.tidy(() => {
+    const held: { pred?: tf.Tensor } = {};
+    const gAdv = tf.grad((xx: tf.Tensor) => {
+      const p = probs(xx) as tf.Tensor2D;
+      held.pred = tf.keep(p.argMax(1));
+      return tf.sum(pickTargets(p, adv));
+    })(cur);
+    const gLab = tf.grad((xx: tf.Tensor) => tf.sum(pickTargets(probs(xx) as tf.Tensor2D, lab)))(cur);
+    const act = active.mul(tf.notEqual(held.pred!, adv).toFloat());
+    held.pred!.dispose();
+    const dir = step === 'sign' ? tf.sign(gAdv) : gAdv.div(gAdv.reshape([k, -1]).norm(2, 1).add(1e-12).reshape([k, ...rest.map(() => 1)]));
+    let next = cur.add(dir.mul(act.reshape([k, ...rest.map(() => 1)])).mul(eps));
+    if (clip) next = tf.clipByValue(next, clip[0], clip[1]);
+    const nextAcc = acc.sub(gLab.mul(next.sub(cur)));
+    return { next, nextAcc, act, nActive: act.sum() };
+  });
 }

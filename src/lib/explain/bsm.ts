@@ -13,8 +13,8 @@
  *   const { map } = await bsm(model, x, { target: y, boundary: xb });
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, Model, checkInput, positiveInt, sameShape, checkedModel } from '../engine';
-import { Attribution, checkMethodOptions, DEFAULT_BATCH, targetsFor, TargetOptions } from './common';
+import { assertFinite, Model, positiveInt, sameShape } from '../engine';
+import { Attribution, DEFAULT_BATCH, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { batchedGrad } from './saliency';
 
 export interface BsmOptions extends TargetOptions {
@@ -28,13 +28,11 @@ const KNOWN = ['target', 'boundary', 'batchSize'] as const;
 
 export async function bsm(model: Model, x: tf.Tensor, options: BsmOptions): Promise<Attribution> {
   const where = 'bsm';
-  checkMethodOptions(where, options, KNOWN);
-  checkInput(where, x);
+  checkMethodInput(where, options, KNOWN, x);
   checkBoundary(where, x, options.boundary);
   const { batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
-  const fn = checkedModel(where, model);
-  const targets = targetsFor(where, fn, x, options.target);
+  const { fn, targets } = modelAndTargets(where, model, x, options.target);
   return { map: batchedGrad(fn, options.boundary, targets, batchSize) };
 }
 

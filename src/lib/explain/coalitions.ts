@@ -54,6 +54,11 @@ export function resolveSegments(where: string, segments: Segments | undefined, x
       if (v < 0) throw new Error(`${where}: segment labels must be >= 0; got ${v}.`);
       if (v > max) max = v;
     }
+    // an id without cells would get a weight of its own that nothing supports
+    const used = new Uint8Array(max + 1);
+    for (const v of labels) used[v] = 1;
+    const gap = used.indexOf(0);
+    if (gap >= 0) throw new Error(`${where}: segment ids must be 0..${max} without gaps; id ${gap} has no cells (relabel the segments consecutively).`);
     return { labels, nSegments: max + 1, maskShape: shape.map((s, d) => (d < lead ? s : 1)) };
   });
 }
@@ -202,46 +207,10 @@ export async function evaluateCoalitions(
   batchSize: number,
   workers: CoalitionWorkers | null = null,
 ): Promise<Float32Array> {
-  const S = seg.nSegments;
   const shape = xi.shape.slice(1);
   const out = new Float32Array(N);
-  const L = seg.labels.length;
-  const D = xi.size;
-  const rep = D / L;
-  // x_z = [z, 1] @ [P; off] with P[s, e] = (x - off)_e [label(e) = s]: one matmul per chunk, far
-  // faster on wasm than gather along axis 1 plus broadcasting; huge S x D falls back to gather.
-  const useMatMul = (S + 1) * D <= coalitionLimits.basisElements;
-  let basis: tf.Tensor;
-  if (useMatMul) {
-    const diff = tf.tidy(() => tf.sub(xi, offi).reshape([D]));
-    const dv = await diff.data();
-    const offv = await offi.data();
-    diff.dispose();
-    const P = new Float32Array((S + 1) * D);
-    for (let e = 0; e < L; e++) {
-      const row = seg.labels[e] * D;
-      for (let r = 0; r < rep; r++) P[row + e * rep + r] = dv[e * rep + r];
-    }
-    P.set(offv, S * D);
-    basis = tf.tensor2d(P, [S + 1, D]);
-  } else {
-    basis = tf.tensor1d(seg.labels, 'int32');
-  }
-  const diffT = useMatMul ? null : tf.sub(xi, offi);
-  /** The painted samples x_z of rows i..i+k-1. */
-  const paintRows = (i: number, k: number) => {
-    const zf = new Float32Array(k * (S + 1));
-    for (let j = 0; j < k; j++) {
-      for (let s = 0; s < S; s++) zf[j * (S + 1) + s] = Z[(i + j) * S + s];
-      zf[j * (S + 1) + S] = 1;
-    }
-    return tf.tidy(() => {
-      const z = tf.tensor2d(zf, [k, S + 1]);
-      if (useMatMul) return tf.matMul(z, basis as tf.Tensor2D).reshape([k, ...shape]);
-      const mask = tf.gather(z.slice([0, 0], [k, S]), basis, 1).reshape([k, ...seg.maskShape]);
-      return offi.add(diffT!.mul(mask)).reshape([k, ...shape]);
-    });
-  };
+  const painter = await coalitionPainter(xi, offi, seg, Z);
+  const paintRows = painter.paintRows;
   const local = async (i: number, k: number) => {
     const rows = paintRows(i, k);
     try {
@@ -321,10 +290,55 @@ export async function evaluateCoalitions(
   } finally {
     next = N; // on an error, workers take no more chunks
     mainDone();
-    basis.dispose();
-    diffT?.dispose();
+    painter.dispose();
   }
   return out;
+}
+
+/**
+ * Paints samples x_z = off + (x - off) * z[label(element)] for rows of Z (N x S):
+ * x_z = [z, 1] @ [P; off] with P[s, e] = (x - off)_e [label(e) = s], one matmul per chunk, far
+ * faster on wasm than gather along axis 1 plus broadcasting; huge S x D falls back to gather.
+ */
+async function coalitionPainter(xi: tf.Tensor, offi: tf.Tensor, seg: ExampleSegments, Z: Uint8Array): Promise<{ paintRows: (i: number, k: number) => tf.Tensor; dispose: () => void }> {
+  const S = seg.nSegments;
+  const shape = xi.shape.slice(1);
+  const L = seg.labels.length;
+  const D = xi.size;
+  const rep = D / L;
+  const useMatMul = (S + 1) * D <= coalitionLimits.basisElements;
+  let basis: tf.Tensor;
+  if (useMatMul) {
+    const diff = tf.tidy(() => tf.sub(xi, offi).reshape([D]));
+    const dv = await diff.data();
+    const offv = await offi.data();
+    diff.dispose();
+    const P = new Float32Array((S + 1) * D);
+    for (let e = 0; e < L; e++) {
+      const row = seg.labels[e] * D;
+      for (let r = 0; r < rep; r++) P[row + e * rep + r] = dv[e * rep + r];
+    }
+    P.set(offv, S * D);
+    basis = tf.tensor2d(P, [S + 1, D]);
+  } else {
+    basis = tf.tensor1d(seg.labels, 'int32');
+  }
+  const diffT = useMatMul ? null : tf.sub(xi, offi);
+  /** The painted samples x_z of rows i..i+k-1. */
+  const paintRows = (i: number, k: number) => {
+    const zf = new Float32Array(k * (S + 1));
+    for (let j = 0; j < k; j++) {
+      for (let s = 0; s < S; s++) zf[j * (S + 1) + s] = Z[(i + j) * S + s];
+      zf[j * (S + 1) + S] = 1;
+    }
+    return tf.tidy(() => {
+      const z = tf.tensor2d(zf, [k, S + 1]);
+      if (useMatMul) return tf.matMul(z, basis as tf.Tensor2D).reshape([k, ...shape]);
+      const mask = tf.gather(z.slice([0, 0], [k, S]), basis, 1).reshape([k, ...seg.maskShape]);
+      return offi.add(diffT!.mul(mask)).reshape([k, ...shape]);
+    });
+  };
+  return { paintRows, dispose: () => tf.dispose([basis, ...(diffT ? [diffT] : [])]) };
 }
 
 /** Segment values painted onto one example's elements (trailing dims repeated). */

@@ -4,7 +4,7 @@
  * Integrated Gradients and BIG share. Not part of the public surface except the types.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, checkOptions, ModelFn, outputCount, outputs2d, positiveInt, sameShape } from '../engine';
+import { assertFinite, checkOptions, ModelFn, outputCount, outputs2d, positiveInt, sameShape, checkInput, checkedModel, Model } from '../engine';
 
 /**
  * What every attribution method returns (conventions.md #3). `map` is shaped like `x` and owned
@@ -42,6 +42,24 @@ export function checkMethodOptions(where: string, options: object | undefined, k
   if (!('target' in options) || (options as { target?: unknown }).target === undefined) {
     throw new Error(`${where}: option "target" is required (class index, 0 for a single-output model).`);
   }
+}
+
+/**
+ * The first checks of every attribution method: the options (known keys, target given), then x
+ * (a finite float32 batch of rank >= 2).
+ */
+export function checkMethodInput(where: string, options: object | undefined, known: readonly string[], x: tf.Tensor): void {
+  checkMethodOptions(where, options, known);
+  checkInput(where, x);
+}
+
+/**
+ * The model as a checked function (one output tensor keeping the batch; errors name the method)
+ * and one validated target class per example.
+ */
+export function modelAndTargets(where: string, model: Model, x: tf.Tensor, target: number | number[]): { fn: ModelFn; targets: number[] } {
+  const fn = checkedModel(where, model);
+  return { fn, targets: targetsFor(where, fn, x, target) };
 }
 
 /**

@@ -9,8 +9,8 @@
  *   const { map } = await gradientXInput(model, x, { target: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, checkInput, positiveInt, checkedModel } from '../engine';
-import { Attribution, checkMethodOptions, DEFAULT_BATCH, targetsFor, TargetOptions } from './common';
+import { Model, positiveInt } from '../engine';
+import { Attribution, DEFAULT_BATCH, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { batchedGrad } from './saliency';
 
 export interface GradientXInputOptions extends TargetOptions {
@@ -22,12 +22,10 @@ const KNOWN = ['target', 'batchSize'] as const;
 
 export async function gradientXInput(model: Model, x: tf.Tensor, options: GradientXInputOptions): Promise<Attribution> {
   const where = 'gradientXInput';
-  checkMethodOptions(where, options, KNOWN);
-  checkInput(where, x);
+  checkMethodInput(where, options, KNOWN, x);
   const { batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
-  const fn = checkedModel(where, model);
-  const targets = targetsFor(where, fn, x, options.target);
+  const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const g = batchedGrad(fn, x, targets, batchSize);
   const map = tf.mul(g, x);
   g.dispose();

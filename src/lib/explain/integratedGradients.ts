@@ -12,8 +12,8 @@
  *   const { map, gap } = await integratedGradients(model, x, { target: 1, steps: 64, rule: 'trapezoid' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, checkInput, positiveInt, checkedModel } from '../engine';
-import { Attribution, Baseline, checkMethodOptions, completenessGap, DEFAULT_BATCH, pathRule, resolveBaseline, straightPathGradients, targetsFor, TargetOptions } from './common';
+import { Model, positiveInt } from '../engine';
+import { Attribution, Baseline, completenessGap, DEFAULT_BATCH, pathRule, resolveBaseline, straightPathGradients, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 
 export interface IntegratedGradientsOptions extends TargetOptions {
   /** Reference input x' (default zeros): number, tensor like x, or like one example. */
@@ -51,13 +51,11 @@ export async function pathIG(
   baselineName: string,
   defaultRule: string,
 ): Promise<PathAttribution> {
-  checkMethodOptions(where, options, known);
-  checkInput(where, x);
+  checkMethodInput(where, options, known, x);
   const { steps = 50, rule = defaultRule, batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
   const { alphas, weights } = pathRule(where, steps, rule);
-  const fn = checkedModel(where, model);
-  const targets = targetsFor(where, fn, x, options.target);
+  const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const baseline = resolveBaseline(where, x, baselineIn, baselineName);
   try {
     const avgGrad = straightPathGradients(fn, x, baseline, targets, alphas, weights, batchSize);

@@ -18,8 +18,8 @@
  *   r.values[0];   // phi per segment; sum = f(x) - f(off)
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, Rng, seedFor, checkInput, positiveInt, checkedModel } from '../engine';
-import { Attribution, checkMethodOptions, targetsFor, TargetOptions } from './common';
+import { Model, Rng, seedFor, positiveInt, rowsWithinBudget } from '../engine';
+import { Attribution, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
 export interface KernelShapOptions extends TargetOptions {
@@ -57,14 +57,12 @@ const KNOWN = ['target', 'segments', 'off', 'nSamples', 'seed', 'batchSize', 'wo
 
 export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShapOptions): Promise<KernelShapAttribution> {
   const where = 'kernelShap';
-  checkMethodOptions(where, options, KNOWN);
-  checkInput(where, x);
+  checkMethodInput(where, options, KNOWN, x);
   const { off = 'mean', nSamples = 2048, seed = 0, batchSize = 256, workers = 'auto' } = options;
   positiveInt(where, 'nSamples', nSamples);
   positiveInt(where, 'batchSize', batchSize);
   const segs = resolveSegments(where, options.segments, x);
-  const fn = checkedModel(where, model);
-  const targets = targetsFor(where, fn, x, options.target);
+  const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const B = x.shape[0];
   const D = x.size / B;
   const par = coalitionWorkers(where, model, workers);
@@ -87,7 +85,7 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
       const offi = offAll.slice(i, 1);
       let v: Float32Array;
       try {
-        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], batchSize, par);
+        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], rowsWithinBudget(where, model, x.shape.slice(1), batchSize), par);
       } finally {
         xi.dispose();
         offi.dispose();

@@ -19,8 +19,8 @@
  *   r.weights[0];  r.fidelity[0];  r.map.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, Rng, seedFor, checkInput, positiveInt, checkedModel } from '../engine';
-import { Attribution, checkMethodOptions, targetsFor, TargetOptions } from './common';
+import { Model, Rng, seedFor, positiveInt, rowsWithinBudget } from '../engine';
+import { Attribution, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
 export interface LimeOptions extends TargetOptions {
@@ -62,16 +62,17 @@ const KNOWN = ['target', 'segments', 'off', 'nSamples', 'kernelWidth', 'alpha', 
 
 export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Promise<LimeAttribution> {
   const where = 'lime';
-  checkMethodOptions(where, options, KNOWN);
-  checkInput(where, x);
+  checkMethodInput(where, options, KNOWN, x);
   const { off = 'mean', nSamples = 1000, kernelWidth = 0.25, alpha = 1, seed = 0, batchSize = 256, workers = 'auto' } = options;
   positiveInt(where, 'nSamples', nSamples);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`${where}: seed must be a finite number; got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}.`);
   positiveInt(where, 'batchSize', batchSize);
   if (!(kernelWidth > 0)) throw new Error(`${where}: kernelWidth must be > 0; got ${kernelWidth}.`);
   if (!(alpha >= 0)) throw new Error(`${where}: alpha must be >= 0; got ${alpha}.`);
+  // rows per forward pass under the memory budget (a wasm out-of-memory aborts the backend for good)
+  const rows = rowsWithinBudget(where, model, x.shape.slice(1), batchSize);
   const segs = resolveSegments(where, options.segments, x);
-  const fn = checkedModel(where, model);
-  const targets = targetsFor(where, fn, x, options.target);
+  const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const B = x.shape[0];
   const D = x.size / B;
   const par = coalitionWorkers(where, model, workers);
@@ -83,6 +84,8 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
     for (let i = 0; i < B; i++) {
       const seg = segs[i];
       const S = seg.nSegments;
+      // the surrogate has S weights and an intercept: fewer samples fit anything (fidelity 1)
+      if (nSamples < S + 1) throw new Error(`${where}: nSamples = ${nSamples} is too few for a surrogate of ${S} segments; use at least ${S + 1} (default 1000).`);
       const rng = new Rng(seedFor(seed, i));
       const Z = new Uint8Array(nSamples * S);
       Z.fill(1, 0, S); // the first sample is x itself
@@ -91,7 +94,7 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
       const offi = offAll.slice(i, 1);
       let y: Float32Array;
       try {
-        y = await evaluateCoalitions(fn, xi, offi, seg, Z, nSamples, targets[i], batchSize, par);
+        y = await evaluateCoalitions(fn, xi, offi, seg, Z, nSamples, targets[i], rows, par);
       } finally {
         xi.dispose();
         offi.dispose();

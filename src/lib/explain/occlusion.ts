@@ -17,8 +17,8 @@
  *   const { map } = await occlusion(model, x, { target: 0, patch: [8, 8], stride: 4, baseline: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, checkInput, positiveInt, checkedModel } from '../engine';
-import { Attribution, Baseline, checkMethodOptions, forwardTargets, resolveBaseline, targetsFor, TargetOptions } from './common';
+import { Model, positiveInt } from '../engine';
+import { Attribution, Baseline, forwardTargets, resolveBaseline, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 
 export interface OcclusionOptions extends TargetOptions {
   /** Window size per leading per-example dimension (default 4). */
@@ -40,15 +40,13 @@ const KNOWN = ['target', 'patch', 'stride', 'baseline', 'batchSize'] as const;
 
 export async function occlusion(model: Model, x: tf.Tensor, options: OcclusionOptions): Promise<OcclusionAttribution> {
   const where = 'occlusion';
-  checkMethodOptions(where, options, KNOWN);
-  checkInput(where, x);
+  checkMethodInput(where, options, KNOWN, x);
   const { batchSize = 128 } = options;
   positiveInt(where, 'batchSize', batchSize);
   const shape = x.shape.slice(1);
   const patch = sizes(where, 'patch', options.patch ?? 4, shape);
   const stride = sizes(where, 'stride', options.stride ?? options.patch ?? 4, shape);
-  const fn = checkedModel(where, model);
-  const targets = targetsFor(where, fn, x, options.target);
+  const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const B = x.shape[0];
   const D = shape.reduce((a, b) => a * b, 1);
   const starts = windowStarts(shape, patch, stride);

@@ -8,8 +8,8 @@
  *   const { map } = await saliency(model, x, { target: 3 });   // map shaped like x; map.dispose()
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, checkInput, positiveInt, checkedModel } from '../engine';
-import { Attribution, checkMethodOptions, DEFAULT_BATCH, targetGrad, targetsFor, TargetOptions } from './common';
+import { Model, positiveInt } from '../engine';
+import { Attribution, DEFAULT_BATCH, targetGrad, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 
 export interface SaliencyOptions extends TargetOptions {
   /** Absolute value of the gradient (default false: signed). */
@@ -22,12 +22,10 @@ const KNOWN = ['target', 'abs', 'batchSize'] as const;
 
 export async function saliency(model: Model, x: tf.Tensor, options: SaliencyOptions): Promise<Attribution> {
   const where = 'saliency';
-  checkMethodOptions(where, options, KNOWN);
-  checkInput(where, x);
+  checkMethodInput(where, options, KNOWN, x);
   const { abs = false, batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
-  const fn = checkedModel(where, model);
-  const targets = targetsFor(where, fn, x, options.target);
+  const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const map = batchedGrad(fn, x, targets, batchSize);
   if (!abs) return { map };
   const a = tf.abs(map);

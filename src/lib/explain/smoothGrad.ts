@@ -15,7 +15,7 @@
  *   const { map } = await sg(model, x, { target: 2 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, Model, Rng, checkInput, positiveInt, sameShape, checkedModel, probeModel } from '../engine';
+import { checkOptions, Model, Rng, seedFor, checkInput, positiveInt, sameShape, checkedModel, probeModel } from '../engine';
 import { Attribution, AttributionMethod, tileList, TargetOptions } from './common';
 
 export interface SmoothGradOptions {
@@ -25,7 +25,7 @@ export interface SmoothGradOptions {
   sigma?: number;
   /** Noise sd as a fraction of each example's value range (default 0.15). */
   noiseLevel?: number;
-  /** Seed of the noise (default 0). */
+  /** Seed of the noise (default 0); example i draws from its own stream seedFor(seed, 'smoothGrad', i), whatever the batch. */
   seed?: number;
   /** Average squared attributions (default false). */
   squared?: boolean;
@@ -49,6 +49,7 @@ export function smoothGrad<O extends TargetOptions>(
   checkOptions(where, options, KNOWN);
   const { n = 50, sigma, noiseLevel = 0.15, seed = 0, squared = false, batchSize = 64 } = options;
   positiveInt(where, 'n', n);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`${where}: seed must be a finite number; got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}.`);
   positiveInt(where, 'batchSize', batchSize);
   if (sigma !== undefined && !(Number.isFinite(sigma) && sigma >= 0)) throw new Error(`${where}: sigma must be >= 0; got ${sigma}.`);
   if (!(Number.isFinite(noiseLevel) && noiseLevel >= 0)) throw new Error(`${where}: noiseLevel must be >= 0; got ${noiseLevel}.`);
@@ -60,7 +61,9 @@ export function smoothGrad<O extends TargetOptions>(
     const rest = x.shape.slice(1);
     const D = rest.reduce((a, b) => a * b, 1);
     const sds = await noiseSds(x, sigma, noiseLevel);
-    const rng = new Rng(seed);
+    // one noise stream per example, seeded by its index (as pgd's random starts): example i's noise
+    // does not depend on the other examples in the batch or on batchSize
+    const rngs = Array.from({ length: B }, (_, i) => new Rng(seedFor(seed, 'smoothGrad', i)));
     const perCall = Math.max(1, Math.min(n, Math.floor(batchSize / B)));
     let acc = tf.zerosLike(x);
     let gapSum: number[] | null = null;
@@ -68,10 +71,10 @@ export function smoothGrad<O extends TargetOptions>(
       for (let done = 0; done < n; done += perCall) {
         const k = Math.min(perCall, n - done);
         // eps_k ~ N(0, sigma_i^2), one draw per element, copies stacked along the batch axis
-        const noise = rng.normals(k * B * D);
+        const noise = new Float32Array(k * B * D);
         for (let c = 0; c < k; c++) for (let i = 0; i < B; i++) {
           const off = (c * B + i) * D;
-          for (let j = 0; j < D; j++) noise[off + j] *= sds[i];
+          for (let j = 0; j < D; j++) noise[off + j] = rngs[i].normal(0, sds[i]);
         }
         const xs = tf.tidy(() => tf.tile(x, [k, ...rest.map(() => 1)]).add(tf.tensor(noise, [k * B, ...rest])));
         const tiled = tileOptions(methodOptions, x, k);

@@ -9,7 +9,7 @@
  *   const d = new SeededDropout({ rate: 0.3, seed: 7, name: 'drop1' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { seedFor } from '../engine';
+import { registerWorkerSetup, seedFor } from '../engine';
 
 export interface SeededDropoutArgs {
   rate: number;
@@ -46,3 +46,4 @@ export class SeededDropout extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(SeededDropout);
+registerWorkerSetup(__filename); // model-pool workers load this module too

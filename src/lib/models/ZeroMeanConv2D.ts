@@ -11,7 +11,7 @@
  *   const conv = new ZeroMeanConv2D({ filters: 16, kernelSize: 3, seed: 1, name: 'conv1' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { seedFor } from '../engine';
+import { registerWorkerSetup, seedFor } from '../engine';
 
 export interface ZeroMeanConv2DArgs {
   filters: number;
@@ -90,3 +90,4 @@ export class ZeroMeanConv2D extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(ZeroMeanConv2D);
+registerWorkerSetup(__filename); // model-pool workers load this module too

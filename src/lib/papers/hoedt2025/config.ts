@@ -77,7 +77,7 @@ export function config(scale: Scale): P1Config {
   if (scale === 'demo') {
     return {
       ...common, scale, clips: 300, frames: 96, width: 1 / 16, dropout: 0.1, epochs: 30, batchSize: 16, lr: 5e-3, patience: 12,
-      boundedSeeds: 1, seeds: [6, 21, 42], attack: { steps: 200, lr: 0.01, examples: 12 }, advAttack: { steps: 5, lr: 0.05 },
+      boundedSeeds: 1, seeds: [6, 21, 42], attack: { steps: 200, lr: 0.01, examples: 8 }, advAttack: { steps: 5, lr: 0.05 },
     };
   }
   return {

@@ -27,6 +27,7 @@ export { gradientNormalAlignment } from './gradientNormalAlignment';
 export type { AlignmentOptions, AlignmentResult } from './gradientNormalAlignment';
 export { alignmentStep, meanCI } from './alignmentStep';
 export { gradientStability } from './gradientStability';
+export { closestSuccess } from './closestSuccess';
 export type { GradientStabilityOptions, GradientStabilityResult } from './gradientStability';
 export type { AlignmentStep } from './alignmentStep';
 export { igBaseline, gaussianBlur, IG_BASELINES } from './igBaseline';
