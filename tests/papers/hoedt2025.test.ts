@@ -153,6 +153,13 @@ test('summaries: Table 1 mean/std; Fig. 3 at the last iterate (the authors\') an
   assert.equal(f3[0].paperMaeIncrease, 1.62);
   assert.ok(Math.abs((f3[0].snrDb as number) - 33.5) < 1e-12, 'mean over excerpts and seeds of the authors\' SNR');
   assert.equal(f3[0].snrL2Db, 20);
+  assert.equal(f3[0].zeroDelta, 0);
+  // a zero kept delta (SNR +Infinity) is counted, not averaged in
+  const z = run('A2E', 1, 1.0);
+  z.code.excerpts[0].snrL2Db = Infinity;
+  const fz = P.fig3Summary([z]);
+  assert.equal(fz[0].snrL2Db, 20);
+  assert.equal(fz[0].zeroDelta, 1);
   const rows = P.fig3Rows(runs);
   assert.equal(rows.length, 6);
   const tt = P.pairedTests(runs);

@@ -49,8 +49,16 @@ export function medianOf(values: number[]): number {
 }
 /** Plain mean that lets NaN (an undefined correlation) and +Infinity (the SNR of a zero perturbation) through, so they are reported, not dropped. */
 const avg = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-/** Mean of the L2 SNRs of the records (ours only), +Infinity when a perturbation is zero. */
-const meanSnrL2 = (e: ExcerptRecord[]) => avg(e.map((r) => r.snrL2Db ?? NaN));
+/**
+ * Mean of the L2 SNRs of the records (ours only) over the excerpts whose kept delta is not zero (a
+ * zero kept delta, when the attack crossed no threshold, has SNR +Infinity and is counted in
+ * zeroDelta instead); NaN when every kept delta is zero.
+ */
+const meanSnrL2 = (e: ExcerptRecord[]) => {
+  const f = e.map((r) => r.snrL2Db ?? NaN).filter((v) => v !== Infinity);
+  return f.length ? avg(f) : NaN;
+};
+const zeroDelta = (e: ExcerptRecord[]) => e.filter((r) => r.snrL2Db === Infinity).length;
 
 /** Table 1: ours (mean, sample std over seeds) beside the paper's. */
 export function table1(runs: Pick<P1Run, 'kind' | 'seed' | 'corr' | 'mae'>[]): Record<string, string | number>[] {
@@ -75,7 +83,7 @@ export function fig3Rows(runs: P1Run[]): Record<string, string | number>[] {
         model: r.kind, seed: r.seed, attack, excerpts: a.excerpts.length,
         maeIncrease: maeIncrease(a.excerpts, 'last'), maeIncreaseKept: maeIncrease(a.excerpts, 'kept'),
         corrAfter: corrAvg(a.excerpts, 'last'), corrAfterKept: corrAvg(a.excerpts, 'kept'),
-        snrDb: meanSnrDb(a.excerpts), snrL2Db: meanSnrL2(a.excerpts),
+        snrDb: meanSnrDb(a.excerpts), snrL2Db: meanSnrL2(a.excerpts), zeroDelta: zeroDelta(a.excerpts),
       });
     }
   }
@@ -84,8 +92,10 @@ export function fig3Rows(runs: P1Run[]): Record<string, string | number>[] {
 
 /**
  * Fig. 3 per model beside the paper: maeIncrease (median over seeds), corrAfter and snrDb (mean over
- * seeds), all as the authors compute them (last iterate; approxSnrDb); then ours: the same at the
- * kept delta (...Kept), the L2 SNR (snrL2Db) and the bounded variant.
+ * seeds), all as the authors compute them (last iterate; approxSnrDb, zero kept deltas included as
+ * in their logs); then ours: the same at the kept delta (...Kept), the L2 SNR (snrL2Db, over the
+ * excerpts with a nonzero kept delta), zeroDelta (excerpts x seeds whose kept delta is zero: the
+ * attack crossed no threshold) and the bounded variant.
  */
 export function fig3Summary(runs: P1Run[]): Record<string, string | number>[] {
   return kindsIn(runs).map((k) => {
@@ -99,7 +109,7 @@ export function fig3Summary(runs: P1Run[]): Record<string, string | number>[] {
       snrDb: avg(rs.map((r) => meanSnrDb(r.code.excerpts))), paperSnrDb: `~${lo}-${hi}`,
       maeIncreaseKept: medianOf(rs.map((r) => maeIncrease(r.code.excerpts, 'kept'))),
       corrAfterKept: avg(rs.map((r) => corrAvg(r.code.excerpts, 'kept'))),
-      snrL2Db: avg(rs.map((r) => meanSnrL2(r.code.excerpts))),
+      snrL2Db: avg(rs.map((r) => meanSnrL2(r.code.excerpts))), zeroDelta: rs.reduce((s, r) => s + zeroDelta(r.code.excerpts), 0),
       boundedMaeIncrease: b.length ? medianOf(b.map((a) => maeIncrease(a.excerpts, 'last'))) : NaN,
       boundedSnrL2Db: b.length ? avg(b.map((a) => meanSnrL2(a.excerpts))) : NaN,
     };
@@ -260,7 +270,8 @@ export function conclusion(runs: P1Run[], ctx: ConclusionContext): string {
     '',
     'Under the attack as the authors run and analyse it (prediction at the last iterate; MAE increase: median over seeds; correlation after attack and SNR: mean over seeds):',
     ...f3.map((r) => `- ${r.model}: MAE increase ${f2(r.maeIncrease as number)} (paper ${f2(r.paperMaeIncrease as number)}), correlation after attack ${f2(r.corrAfter as number)} (paper ${f2(r.paperCorrAfter as number)}), ` +
-      `approximate SNR ${(r.snrDb as number).toFixed(1)} dB (paper ${r.paperSnrDb}); at the kept delta (ours): MAE increase ${f2(r.maeIncreaseKept as number)}, L2 SNR ${(r.snrL2Db as number).toFixed(1)} dB.`),
+      `approximate SNR ${(r.snrDb as number).toFixed(1)} dB (paper ${r.paperSnrDb}); at the kept delta (ours): MAE increase ${f2(r.maeIncreaseKept as number)}, L2 SNR ${(r.snrL2Db as number).toFixed(1)} dB` +
+      (r.zeroDelta ? ` (over the excerpts with a nonzero kept delta; ${r.zeroDelta} of ${(r.seeds as number) * runs.find((x) => x.kind === r.model)!.code.excerpts.length} kept deltas are zero: no threshold crossed)` : '') + '.'),
   ];
   if (ctx.concepts?.length) {
     const learned = ctx.concepts.filter((c) => c.r >= 0.5);
