@@ -56,6 +56,30 @@ test('attacks: a model that throws mid-loop leaves no tensors (pgd, fgsm, cwL2, 
   }
 });
 
+test('attacks in chunks: a model that throws in a later chunk leaves no tensors from the earlier ones (pgd, fgsm, cwL2)', async () => {
+  const x = tf.tensor2d(Array.from({ length: 4 * D }, (_, i) => 0.5 + 0.3 * Math.sin(i)), [4, D]);
+  const y = [0, 1, 2, 0];
+  const runs = [
+    ['pgd', (f: (v: tf.Tensor) => tf.Tensor) => pgd(f, x, y, { eps: 0.1, steps: 3, batchSize: 2 })],
+    ['fgsm', (f: (v: tf.Tensor) => tf.Tensor) => fgsm(f, x, y, { eps: 0.1, batchSize: 2 })],
+    ['cwL2', (f: (v: tf.Tensor) => tf.Tensor) => cwL2(f, x, y, { steps: 3, binarySearchSteps: 1, batchSize: 2 })],
+  ] as const;
+  try {
+    for (const [name, run] of runs) {
+      let calls = 0; // how many model calls a successful run makes: fail on the last one (the second chunk)
+      const counting = (v: tf.Tensor) => {
+        calls++;
+        return failing(0)(v);
+      };
+      const ok = await run(counting);
+      ok.xAdv.dispose();
+      await leakFree(`${name} (fails on call ${calls} of ${calls}, in the second chunk)`, () => run(failing(calls)), new RegExp(`model failed on call ${calls}`));
+    }
+  } finally {
+    x.dispose();
+  }
+});
+
 test('attacks: a 1-logit model given to boundarySearch and an int32 x are clear errors without leaks', async () => {
   const x = tf.tensor2d(Array.from({ length: 4 * D }, (_, i) => 0.5 + 0.3 * Math.sin(i)), [4, D]);
   const xi = tf.tensor2d(Array.from({ length: 4 * D }, (_, i) => i % 2), [4, D], 'int32');

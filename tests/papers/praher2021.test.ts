@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setup, noLeak, assertClose } from '../helpers';
@@ -240,6 +240,10 @@ test('tables and claims follow the numbers: like with like against the energy ba
   assert.equal(t1[0]['LIME top-3 % (ours)'], 50);
   assert.equal(t1[0]['LIME top-3 % (paper)'], 53);
   assert.equal(t1[3].n, 0);
+  // each row is judged by the claim's rule, and n below MIN_ADVERSARIES (8) is 'too few'
+  assert.deepEqual(t1.map((r) => r['row verdict (energy - LIME)']), ['too few', 'too few', 'too few', 'not tested']);
+  const big = { ...sets, 'no sing->sing': { wave: v(8, 0.5, 0.75, 0.8, 0.9, [0.2, 1], [0.5, 1]), spec: v(9, 0.5, 0.25, 0.7, 0.95, [0.1, 1], [0.4, 1]) } } as P2.VeracitySets;
+  assert.deepEqual(P2.table1(big).slice(0, 2).map((r) => r['row verdict (energy - LIME)']), ['holds', 'reversed']);
   assert.equal(P2.table2(sets)[2]['energy % (paper)'], 74);
   assertClose(P2.pooledCurve(sets).lime, [0.18, 1], 1e-9); // (4 * 0.2 + 4 * 0.1 + 2 * 0.3) / 10
   const base = { sets, detector: { error: 0.2, recall: 0.9, specificity: 0.7 }, horses: [], subset: [], planted: [], fidelity: { correct: [0.5, 0.6], incorrect: [0.7] } };
@@ -394,4 +398,82 @@ test('chooseSpans: non-overlapping spans closest to half sung; the whole song wh
   assert.equal(two.length, 2);
   assert.ok(two[0].start + 200 <= two[1].start);
   assert.throws(() => P2.chooseSpans(song, { frames: 100 }), /frames must be an integer >= 115/);
+});
+
+test("chooseSpans by the detector's decisions: the span closest to half 'sing' by P(sing), not by the labels; NaN frames skipped", () => {
+  const T = 1000;
+  const labels = new Uint8Array(T); // no frame is sung by the labels
+  const song = { name: 's', signal: new Float32Array(0), sampleRate: 22050, logMel: { data: new Float32Array(T * 80), shape: [T, 80] }, labels } as unknown as P2.SvdSong;
+  const pSing = new Float32Array(T).fill(NaN);
+  for (let t = 0; t < T; t += 5) pSing[t] = t >= 300 && t < 400 ? 0.9 : 0.1; // the detector says 'sing' at frames 300-399
+  const [one] = P2.chooseSpans(song, { frames: 200, pSing });
+  const dec: number[] = [];
+  for (let c = one.start + 57; c <= one.start + 142; c++) if (!Number.isNaN(pSing[c])) dec.push(pSing[c] >= 0.51 ? 1 : 0);
+  const share = dec.reduce((a, b) => a + b, 0) / dec.length;
+  assert.ok(Math.abs(share - 0.5) < 0.07, `span at ${one.start} is ${share} 'sing' by the decisions`);
+  // by the labels alone every span is 0 % sung and the earliest wins
+  assert.deepEqual(P2.chooseSpans(song, { frames: 200 }), [{ start: 0, frames: 200 }]);
+  // the threshold decides: above every P(sing), no span has a 'sing' frame, so the earliest wins again
+  assert.deepEqual(P2.chooseSpans(song, { frames: 200, pSing, threshold: 0.95 }), [{ start: 0, frames: 200 }]);
+  assert.throws(() => P2.chooseSpans(song, { frames: 200, pSing: new Float32Array(10) }), /one value per song frame \(1000\)/);
+});
+
+test('framePSing: P(sing) of the excerpt centred on every stride-th decidable frame, NaN elsewhere; no leak; errors', () => {
+  const model = singingVoiceCnn({ width: 0.0625, seed: 2, dropout: 0 });
+  const d = P2.detectorDomains(model, st);
+  const T = songs[0].logMel.shape[0];
+  const [lo, hi] = P2.centreRange(songs[0]);
+  P2.framePSing(d, songs, 0, { stride: 7 }); // warm-up
+  const n0 = tf.memory().numTensors;
+  const p = P2.framePSing(d, songs, 0, { stride: 7, batchSize: 2 });
+  assert.equal(tf.memory().numTensors, n0);
+  assert.equal(p.length, T);
+  const at: number[] = [];
+  p.forEach((v, t) => { if (!Number.isNaN(v)) at.push(t); });
+  assert.deepEqual(at, Array.from({ length: Math.floor((hi - lo) / 7) + 1 }, (_, i) => lo + 7 * i));
+  const { x, y } = P2.excerptBatch(songs, at.map((c) => ({ song: 0, centre: c })), st);
+  const want = tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+  assertClose(at.map((t) => p[t]), Array.from(want), 1e-5, 'P(sing) at the evaluated frames');
+  tf.dispose([x, y]);
+  assert.throws(() => P2.framePSing(d, songs, 0, { stride: 0 }), /stride must be a positive integer/);
+  assert.throws(() => P2.framePSing(d, songs, 2), /no song 2/);
+  d.dispose();
+  model.dispose();
+});
+
+test('losoDetector: one fold per song, trained without it and scored on it; pooled = all held-out excerpts; the main split reuses the main model; cached on the second run', async () => {
+  const mixes = P2.songsFromSynth(synthSingingMix(3, { seconds: 2.5, seed: 9 }));
+  const data = { train: mixes.slice(0, 2), test: mixes.slice(2), description: 'synthetic' };
+  const base = P2.config('smoke');
+  const cfg = { ...base, detector: { ...base.detector, width: 0.0625, perSong: 4, epochs: 1, batchSize: 4, testPerSong: 20 } };
+  const dir = mkdtempSync(join(tmpdir(), 'p2-loso-'));
+  const logs: string[] = [];
+  const r = await P2.losoDetector(data, cfg, { name: 'p2_t', dir, log: (m) => logs.push(m) });
+  assert.deepEqual(r.folds.map((f) => f.song), mixes.map((s) => s.name));
+  assert.deepEqual(r.folds.map((f) => f.model), ['p2_t_loso0', 'p2_t_loso1', 'p2_t']);
+  assert.ok(r.folds.every((f) => !f.cached));
+  // the fold's detector is the one the notebook would cache for that training split
+  const card = JSON.parse(readFileSync(join(dir, 'p2_t_loso1', 'card.json'), 'utf8'));
+  assert.deepEqual(card.config.songs, [mixes[0].name, mixes[2].name]);
+  assert.deepEqual(P2.detectorCacheConfig(cfg, [mixes[0], mixes[2]]).songs, card.config.songs);
+  // pooled over all held-out excerpts: n adds up and the pooled error is the n-weighted mean of the folds'
+  assert.equal(r.pooled.n, r.folds.reduce((s, f) => s + f.n, 0));
+  assertClose([r.pooled.error], [r.folds.reduce((s, f) => s + f.n * f.error, 0) / r.pooled.n], 1e-9);
+  const n0 = tf.memory().numTensors;
+  const again = await P2.losoDetector(data, cfg, { name: 'p2_t', dir, log: (m) => logs.push(m) });
+  assert.equal(tf.memory().numTensors, n0, 'fold models are disposed');
+  assert.ok(again.folds.every((f) => f.cached));
+  assert.deepEqual(again.folds.map((f) => f.error), r.folds.map((f) => f.error));
+  await assert.rejects(() => P2.losoDetector({ train: mixes.slice(0, 1), test: [], description: '' }, cfg, { name: 'p2_t', dir }), /at least 2 songs/);
+  await assert.rejects(() => P2.losoDetector(data, cfg, { name: 'p2_t', dir, folds: 2 } as never), /folds/);
+});
+
+test('claims: the detector row shows the leave-one-song-out numbers beside the test split when given; the verdict stays on the test split', () => {
+  const none = { 'no sing->sing': { wave: null, spec: null }, 'sing->no sing': { wave: null, spec: null } } as P2.VeracitySets;
+  const base = { sets: none, detector: { error: 0.2, recall: 0.9, specificity: 0.7 }, horses: [], subset: [], planted: [], fidelity: { correct: [], incorrect: [] } };
+  const row = (o: P2.ClaimInputs) => P2.claims(o).find((r) => r.claim.includes('detector works'))!;
+  assert.doesNotMatch(row(base).ours, /leave-one-song-out/);
+  const withLoso = row({ ...base, loso: { error: 0.3, recall: 0.8, specificity: 0.6, folds: 4 } });
+  assert.match(withLoso.ours, /leave-one-song-out \(4 folds, pooled\): error 0\.30, recall 0\.80, specificity 0\.60/);
+  assert.equal(withLoso.verdict, 'holds'); // 0.2 <= 0.115 + 0.1 on the test split
 });

@@ -210,16 +210,21 @@ export function runPgd(plan: PgdPlan, x: tf.Tensor, lab: tf.Tensor, eps: number[
   const parts: tf.Tensor[] = [];
   const success: boolean[] = [];
   const loss: number[] = [];
-  for (const [s, e] of chunkRanges(n, batchSize)) {
-    const r = tf.tidy(() => {
-      const m = plan.mask ? batchRows(plan.mask, s, e, n, x.rank) : undefined;
-      return pgdChunk(plan, x.slice(s, e - s), batchRows(lab, s, e, n, lab.rank), eps.slice(s, e), gid.slice(s, e), m);
-    });
-    parts.push(r.xAdv);
-    r.success.dataSync().forEach((b) => success.push(Boolean(b)));
-    r.loss.dataSync().forEach((v) => loss.push(v));
-    r.success.dispose();
-    r.loss.dispose();
+  try {
+    for (const [s, e] of chunkRanges(n, batchSize)) {
+      const r = tf.tidy(() => {
+        const m = plan.mask ? batchRows(plan.mask, s, e, n, x.rank) : undefined;
+        return pgdChunk(plan, x.slice(s, e - s), batchRows(lab, s, e, n, lab.rank), eps.slice(s, e), gid.slice(s, e), m);
+      });
+      parts.push(r.xAdv);
+      r.success.dataSync().forEach((b) => success.push(Boolean(b)));
+      r.loss.dataSync().forEach((v) => loss.push(v));
+      r.success.dispose();
+      r.loss.dispose();
+    }
+  } catch (e) {
+    tf.dispose(parts); // the chunks done before a later one failed
+    throw e;
   }
   const xAdv = concatRows(parts);
   const sizes = perturbationSizes(x, xAdv);

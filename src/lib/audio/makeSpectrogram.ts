@@ -30,6 +30,7 @@ import { Mat } from './mat';
 import { spectrogramFromConfig } from './spectrogram';
 import { SpectrogramConfig, spectrogramConfig, SpectrogramKind, SpectrogramOptions } from './spectrogramConfig';
 import { frameCount } from './frameSignal';
+import { memoryBudgetBytes } from '../engine';
 import { fft, rfft } from './fft';
 
 /** How the differentiable spectrogram computes |X| (see the header). */
@@ -83,6 +84,7 @@ export function makeSpectrogram(options: SpectrogramOptions & { kind: Spectrogra
     if (n < 1) throw new Error(`makeSpectrogram: signal has 0 samples (shape [${wave.shape}]); an empty signal has no spectrogram.`);
     if (!center && n < N) throw new Error(`makeSpectrogram: signal has ${n} samples, needs at least nFft = ${N} (no centring).`);
     checkFiniteWave(wave); // as the reference path's checkSignal: one NaN would spread over whole frames
+    checkMemory(batch, n, frameCount(n, N, hop, center), K, B, pad);
     return tf.tidy((): tf.Tensor3D => {
       let mag: tf.Tensor;
       if (dft) {
@@ -117,6 +119,23 @@ export function makeSpectrogram(options: SpectrogramOptions & { kind: Spectrogra
       fb.dispose();
     },
   };
+}
+
+/**
+ * Refuse, before the backend sees it, a call whose tensors would outgrow the memory budget (on
+ * wasm an out-of-memory aborts the backend for the whole process): the padded wave, |X| on K bins
+ * (the dft path's conv output is 2K) and the spectrogram, float32.
+ */
+function checkMemory(batch: number, n: number, T: number, K: number, B: number, pad: number): void {
+  const need = 4 * batch * ((n + 2 * pad) + T * (3 * K + 2 * B));
+  const budget = memoryBudgetBytes();
+  if (need > budget) {
+    const mib = (v: number) => (v / 2 ** 20).toFixed(0);
+    throw new Error(
+      `makeSpectrogram: a [${batch}, ${n}] wave (${T} frames x ${K} bins) needs about ${mib(need)} MiB of tensors, more than the memory ` +
+        `budget of ${mib(budget)} MiB (ROBUSTLENS_MEMORY_MB); split the signal into excerpts, or use spec.reference(x) (no backend) for one long signal.`,
+    );
+  }
 }
 
 /** Throw, naming the first sample, when a [batch, samples] waveform holds NaN or Infinity. */

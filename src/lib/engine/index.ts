@@ -5,6 +5,7 @@ export { asFn } from './model';
 export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, checkNumbers, sameShape } from './validate';
 export { registerGradientFixes } from './kernels';
 export { gradSafe, releaseAbandonedTape, guardGradientTape } from './tape';
+export { memoryBudgetBytes, bytesPerRow, rowsWithinBudget } from './memory';
 export { adam, FusedAdamOptimizer } from './adam';
 export type { Model, ModelFn } from './model';
 export { modelPool, startModelPool, workerCount, modelArtifacts, ModelPool, registerWorkerSetup } from './parallel';

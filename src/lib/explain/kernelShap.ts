@@ -18,7 +18,7 @@
  *   r.values[0];   // phi per segment; sum = f(x) - f(off)
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, Rng, seedFor, positiveInt } from '../engine';
+import { Model, Rng, seedFor, positiveInt, rowsWithinBudget } from '../engine';
 import { Attribution, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
@@ -85,7 +85,7 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
       const offi = offAll.slice(i, 1);
       let v: Float32Array;
       try {
-        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], batchSize, par);
+        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], rowsWithinBudget(where, model, x.shape.slice(1), batchSize), par);
       } finally {
         xi.dispose();
         offi.dispose();

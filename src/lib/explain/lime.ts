@@ -19,7 +19,7 @@
  *   r.weights[0];  r.fidelity[0];  r.map.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, Rng, seedFor, positiveInt } from '../engine';
+import { Model, Rng, seedFor, positiveInt, rowsWithinBudget } from '../engine';
 import { Attribution, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
@@ -69,6 +69,8 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
   positiveInt(where, 'batchSize', batchSize);
   if (!(kernelWidth > 0)) throw new Error(`${where}: kernelWidth must be > 0; got ${kernelWidth}.`);
   if (!(alpha >= 0)) throw new Error(`${where}: alpha must be >= 0; got ${alpha}.`);
+  // rows per forward pass under the memory budget (a wasm out-of-memory aborts the backend for good)
+  const rows = rowsWithinBudget(where, model, x.shape.slice(1), batchSize);
   const segs = resolveSegments(where, options.segments, x);
   const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const B = x.shape[0];
@@ -92,7 +94,7 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
       const offi = offAll.slice(i, 1);
       let y: Float32Array;
       try {
-        y = await evaluateCoalitions(fn, xi, offi, seg, Z, nSamples, targets[i], batchSize, par);
+        y = await evaluateCoalitions(fn, xi, offi, seg, Z, nSamples, targets[i], rows, par);
       } finally {
         xi.dispose();
         offi.dispose();

@@ -120,6 +120,69 @@ export async function runLoop(
   extraKeys: readonly string[],
   step: StepFn,
 ): Promise<FitResult> {
+  const { epochs, batchSize, lr, optimizer, momentum, seed, shuffle, lrSchedule, lossName, lossFn, metricFns, es, monitor, better } = loopPlan(where, model, train, options, extraKeys);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  if (vars.length === 0) throw new Error(`${where}: the model has no trainable weights`);
+  const opt: tf.Optimizer = optimizer === 'adam' ? adam(lr) : momentum > 0 ? tf.train.momentum(lr, momentum) : tf.train.sgd(lr);
+  const rng = new Rng(seedFor(seed, 'shuffle'));
+  const n = train.x.shape[0];
+  const steps = Math.ceil(n / batchSize);
+  const t0 = performance.now();
+  const secs = () => (performance.now() - t0) / 1000;
+  const history: EpochRecord[] = [];
+  let best = { epoch: 0, value: NaN };
+  let bestWeights: tf.Tensor[] | null = null;
+  let stoppedEarly = false;
+
+  const minimize = minimizer(where, opt, vars);
+
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const order = shuffle ? rng.shuffle([...Array(n).keys()]) : [...Array(n).keys()];
+      const lrEpoch = lrSchedule ? setLearningRate(where, opt, lrSchedule(epoch, epochs), epoch) : lr;
+      let lossSum = 0;
+      const partSums: Record<string, number> = {};
+      for (let s = 0; s < steps; s++) {
+        const idx = order.slice(s * batchSize, Math.min(n, (s + 1) * batchSize));
+        const out = tf.tidy(() => {
+          const it = tf.tensor1d(idx, 'int32');
+          const x = tf.gather(train.x, it);
+          const y = tf.gather(train.y, it);
+          return step({ model, x, y, epoch, step: s + 1, seed: seedFor(seed, 'step', epoch, s), lossFn, minimize }) as unknown as tf.TensorContainer;
+        }) as unknown as StepOut;
+        lossSum += out.loss * idx.length;
+        for (const [k, v] of Object.entries(out.parts ?? {})) partSums[k] = (partSums[k] ?? 0) + v * idx.length;
+        if (options.onStep) await options.onStep({ epoch, epochs, step: s + 1, steps, loss: out.loss, metrics: out.parts ?? {}, seconds: secs() });
+      }
+      const metrics: Record<string, number> = { loss: lossSum / n };
+      if (lrSchedule) metrics.lr = lrEpoch;
+      for (const [k, v] of Object.entries(partSums)) metrics[k] = v / n;
+      if (options.valid) Object.assign(metrics, validationMetrics(model, options.valid, Math.max(batchSize, 256), lossName, lossFn, metricFns));
+      history.push({ epoch, seconds: secs(), metrics });
+      const value = metrics[monitor];
+      if (best.epoch === 0 || better(value, best.value)) {
+        best = { epoch, value };
+        if (es && es.restoreBest !== false) {
+          bestWeights?.forEach((w) => w.dispose());
+          bestWeights = model.getWeights().map((w) => tf.clone(w));
+        }
+      }
+      if (options.onEpoch) await options.onEpoch({ epoch, epochs, step: steps, steps, loss: metrics.loss, metrics, seconds: secs() });
+      if (es && epoch - best.epoch >= es.patience && epoch < epochs) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (bestWeights) model.setWeights(bestWeights);
+  } finally {
+    bestWeights?.forEach((w) => w.dispose());
+    opt.dispose();
+  }
+  return { history, bestEpoch: best.epoch, stoppedEarly, seconds: secs() };
+}
+
+/** Every option check of the loop, in order, and the values it runs with. */
+function loopPlan(where: string, model: tf.LayersModel, train: Dataset, options: FitOptions & Record<string, unknown>, extraKeys: readonly string[]) {
   checkOptions(where, options, [...FIT_KEYS, ...extraKeys]);
   if (!(model instanceof tf.LayersModel)) throw new Error(`${where}: model must be a tf.LayersModel`);
   checkData(where, train, 'train');
@@ -150,21 +213,13 @@ export async function runLoop(
   }
   const mode = es?.mode ?? (/acc|corr/i.test(monitor) ? 'max' : 'min');
   const better = (a: number, b: number) => (mode === 'min' ? a < b : a > b);
+  return { epochs, batchSize, lr, optimizer, momentum, seed, shuffle, lrSchedule, lossName, lossFn, metricFns, es, monitor, better };
+}
 
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  if (vars.length === 0) throw new Error(`${where}: the model has no trainable weights`);
-  const opt: tf.Optimizer = optimizer === 'adam' ? adam(lr) : momentum > 0 ? tf.train.momentum(lr, momentum) : tf.train.sgd(lr);
-  const rng = new Rng(seedFor(seed, 'shuffle'));
-  const n = train.x.shape[0];
-  const steps = Math.ceil(n / batchSize);
-  const t0 = performance.now();
-  const secs = () => (performance.now() - t0) / 1000;
-  const history: EpochRecord[] = [];
-  let best = { epoch: 0, value: NaN };
-  let bestWeights: tf.Tensor[] | null = null;
-  let stoppedEarly = false;
 
-  const minimize: StepContext['minimize'] = (fn) => {
+/** One optimiser update minimising fn's loss over vars; the loss and its parts read back; a non-finite loss is an error. */
+function minimizer(where: string, opt: tf.Optimizer, vars: tf.Variable[]): StepContext['minimize'] {
+  return (fn) => {
     let parts: Record<string, tf.Scalar> = {};
     const loss = opt.minimize(
       () => {
@@ -185,59 +240,19 @@ export async function runLoop(
     if (!Number.isFinite(out.loss)) throw new Error(`${where}: loss became ${out.loss}; lower lr or check the data for NaN/Inf`);
     return out;
   };
+}
 
+/** valLoss, valAccuracy (classification losses) and val<Metric> on the validation set, in inference mode. */
+function validationMetrics(model: tf.LayersModel, v: Dataset, batchSize: number, lossName: LossName | LossFn, lossFn: LossFn, metricFns: Record<string, MetricFn>): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  const pred = predictBatched(model, v.x, batchSize);
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = shuffle ? rng.shuffle([...Array(n).keys()]) : [...Array(n).keys()];
-      const lrEpoch = lrSchedule ? setLearningRate(where, opt, lrSchedule(epoch, epochs), epoch) : lr;
-      let lossSum = 0;
-      const partSums: Record<string, number> = {};
-      for (let s = 0; s < steps; s++) {
-        const idx = order.slice(s * batchSize, Math.min(n, (s + 1) * batchSize));
-        const out = tf.tidy(() => {
-          const it = tf.tensor1d(idx, 'int32');
-          const x = tf.gather(train.x, it);
-          const y = tf.gather(train.y, it);
-          return step({ model, x, y, epoch, step: s + 1, seed: seedFor(seed, 'step', epoch, s), lossFn, minimize }) as unknown as tf.TensorContainer;
-        }) as unknown as StepOut;
-        lossSum += out.loss * idx.length;
-        for (const [k, v] of Object.entries(out.parts ?? {})) partSums[k] = (partSums[k] ?? 0) + v * idx.length;
-        if (options.onStep) await options.onStep({ epoch, epochs, step: s + 1, steps, loss: out.loss, metrics: out.parts ?? {}, seconds: secs() });
-      }
-      const metrics: Record<string, number> = { loss: lossSum / n };
-      if (lrSchedule) metrics.lr = lrEpoch;
-      for (const [k, v] of Object.entries(partSums)) metrics[k] = v / n;
-      if (options.valid) {
-        const v = options.valid;
-        const pred = predictBatched(model, v.x, Math.max(batchSize, 256));
-        try {
-          metrics.valLoss = tf.tidy(() => lossFn(v.y, pred).dataSync()[0]);
-          const acc = accuracyFor(lossName, v.y, pred);
-          if (acc !== null) metrics.valAccuracy = acc;
-          for (const [k, fn] of Object.entries(metricFns)) metrics[`val${cap(k)}`] = tf.tidy(() => fn(v.y, pred));
-        } finally {
-          pred.dispose();
-        }
-      }
-      history.push({ epoch, seconds: secs(), metrics });
-      const value = metrics[monitor];
-      if (best.epoch === 0 || better(value, best.value)) {
-        best = { epoch, value };
-        if (es && es.restoreBest !== false) {
-          bestWeights?.forEach((w) => w.dispose());
-          bestWeights = model.getWeights().map((w) => tf.clone(w));
-        }
-      }
-      if (options.onEpoch) await options.onEpoch({ epoch, epochs, step: steps, steps, loss: metrics.loss, metrics, seconds: secs() });
-      if (es && epoch - best.epoch >= es.patience && epoch < epochs) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (bestWeights) model.setWeights(bestWeights);
+    metrics.valLoss = tf.tidy(() => lossFn(v.y, pred).dataSync()[0]);
+    const acc = accuracyFor(lossName, v.y, pred);
+    if (acc !== null) metrics.valAccuracy = acc;
+    for (const [k, fn] of Object.entries(metricFns)) metrics[`val${cap(k)}`] = tf.tidy(() => fn(v.y, pred));
   } finally {
-    bestWeights?.forEach((w) => w.dispose());
-    opt.dispose();
+    pred.dispose();
   }
-  return { history, bestEpoch: best.epoch, stoppedEarly, seconds: secs() };
+  return metrics;
 }

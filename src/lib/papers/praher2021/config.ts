@@ -51,11 +51,12 @@ export interface P2Config {
   detector: { width: number; perSong: number; epochs: number; batchSize: number; lr: number; dropout: number; testPerSong: number };
   /**
    * The authors' whole-song attack (songAttack.ts): spans of `spanFrames` mel frames per test song
-   * (null: the whole song), `spansPerSong` of them, up to `steps` sign-Adam steps until every frame
-   * flipped; then `perSong` excerpts per span and direction drawn at random (seed). c = the authors'
-   * alpha. candidatesPerSong: excerpts the masked (planted-truth) extension may attack.
+   * (null: the whole song), `spansPerSong` of them, chosen by the detector's clean decisions (closest
+   * to half 'sing', read every `decisionStride` frames; chooseSpans), up to `steps` sign-Adam steps
+   * until every frame flipped; then `perSong` excerpts per span and direction drawn at random (seed).
+   * c = the authors' alpha. candidatesPerSong: excerpts the masked (planted-truth) extension may attack.
    */
-  attack: { spanFrames: number | null; spansPerSong: number; perSong: number; candidatesPerSong: number; steps: number; lr: number; clip: number; c: number; batchSize: number };
+  attack: { spanFrames: number | null; spansPerSong: number; decisionStride: number; perSong: number; candidatesPerSong: number; steps: number; lr: number; clip: number; c: number; batchSize: number };
   /** Fig. 3 the authors' way: keep each adversary's perturbation in its k highest-energy segments, rerun LIME; on the first `perSetting` adversaries of each setting. */
   fig3: { ks: number[]; perSetting: number };
   /** LIME samples per explanation (paper 8192; demo 2048) and rows per forward pass. */
@@ -77,7 +78,7 @@ export function config(s: Scale = currentScale()): P2Config {
         scale: 'smoke', source: 'jamendoLyrics', ...COMMON,
         data: { ...COMMON.data, trainSongs: 3, seconds: 45, synth: { n: 2, seconds: 3 } },
         detector: { width: 0.125, perSong: 16, epochs: 1, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 40 },
-        attack: { spanFrames: 125, spansPerSong: 1, perSong: 2, candidatesPerSong: 12, steps: 5, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
+        attack: { spanFrames: 125, spansPerSong: 1, decisionStride: 10, perSong: 2, candidatesPerSong: 12, steps: 5, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
         fig3: { ks: [1, 3, 5], perSetting: 1 },
         lime: { nSamples: 48, batchSize: 48 },
         masked: { ks: [1, 3, 5], perK: 1, maxAttacked: 2, steps: 5, lr: 1e-3 },
@@ -89,7 +90,7 @@ export function config(s: Scale = currentScale()): P2Config {
         data: { ...COMMON.data, trainSongs: 3, synth: { n: 8, seconds: 4 } },
         detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600 },
         // a 200-frame span (2.9 s, 86 decided frames) of the test song instead of the whole song; at most 300 steps (paper 1000)
-        attack: { spanFrames: 200, spansPerSong: 1, perSong: 4, candidatesPerSong: 80, steps: 300, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
+        attack: { spanFrames: 200, spansPerSong: 1, decisionStride: 5, perSong: 4, candidatesPerSong: 80, steps: 300, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
         fig3: { ks: [1, 3, 5], perSetting: 1 },
         // LIME: 2048 samples at demo (the paper 8192; the issue's floor for demo is 2048)
         lime: { nSamples: 2048, batchSize: 256 },
@@ -101,7 +102,7 @@ export function config(s: Scale = currentScale()): P2Config {
         scale: 'paper', source: 'corpus', ...COMMON,
         data: { ...COMMON.data, trainSongs: 0, synth: { n: 32, seconds: 4 } },
         detector: { width: 1, perSong: 5000, epochs: 20, batchSize: 32, lr: 1e-3, dropout: 0.5, testPerSong: 100000 },
-        attack: { spanFrames: null, spansPerSong: 1, perSong: 10, candidatesPerSong: 200, steps: 1000, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
+        attack: { spanFrames: null, spansPerSong: 1, decisionStride: 5, perSong: 10, candidatesPerSong: 200, steps: 1000, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
         fig3: { ks: [1, 3, 5], perSetting: 10 },
         lime: { nSamples: 8192, batchSize: 256 },
         masked: { ks: [1, 3, 5], perK: 50, maxAttacked: 500, steps: 1000, lr: 3e-4 },

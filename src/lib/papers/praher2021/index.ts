@@ -30,5 +30,7 @@ export { table1, table2, curveRows, pooledCurve, claims, marginVerdict, MARGIN, 
 export type { VeracitySets, ClaimInputs } from './summaries';
 export { veracityStudy, subsetStudy, fidelityByCorrectness, plantedStudy, horseStudy } from './studies';
 export type { VeracityStudy, SpanRow, SubsetRow, PlantedRow, HorseRow } from './studies';
-export { attackSong, pickAdversaries, chooseSpans, disposeSongAttack } from './songAttack';
+export { attackSong, pickAdversaries, chooseSpans, framePSing, disposeSongAttack } from './songAttack';
 export type { SongAttack, SongAttackOptions } from './songAttack';
+export { losoDetector, detectorFor, detectorCacheConfig } from './losoDetector';
+export type { LosoFold, LosoResult } from './losoDetector';

@@ -34,6 +34,7 @@ import { checkOptions, Rng, seedFor } from '../../engine';
 import type { Adversaries, AttackDomain, Direction } from './craftAdversaries';
 import { DIRECTIONS } from './craftAdversaries';
 import { DetectorDomains } from './detector';
+import { centreRange, excerptBatch, ExcerptRef } from './excerpts';
 import { EXCERPT_FRAMES, EXCERPT_SAMPLES, HOP, N_FFT, N_MELS, SvdSong } from './songs';
 
 const HALF = Math.floor(EXCERPT_FRAMES / 2);
@@ -208,21 +209,65 @@ function bce(z: tf.Tensor, y: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Spans to attack in a song: `n` non-overlapping spans of `frames` mel frames whose decided frames
- * (excerpt centres) are closest to half sung by the labels, so both directions have frames to draw
- * from; the whole song (one span) when frames is null. Deterministic.
+ * The detector's clean P(sing) at every `stride`-th decidable frame of a song (the centres of its
+ * 115-frame excerpts, [57, T - 58]); NaN at the frames not evaluated. What chooseSpans reads the
+ * detector's decisions from.
+ *
+ * @example
+ *   const p = framePSing(d, songs, 0, { stride: 5 });   // Float32Array(T), NaN between evaluated frames
  */
-export function chooseSpans(song: SvdSong, options: { frames: number | null; n?: number }): { start: number; frames: number }[] {
-  checkOptions('chooseSpans', options, ['frames', 'n']);
+export function framePSing(d: DetectorDomains, songs: SvdSong[], song: number, options: { stride?: number; batchSize?: number } = {}): Float32Array {
+  checkOptions('framePSing', options, ['stride', 'batchSize']);
+  const { stride = 5, batchSize = 256 } = options;
+  if (!Number.isInteger(stride) || stride < 1) throw new Error(`framePSing: stride must be a positive integer, got ${stride}.`);
+  const s = songs[song];
+  if (!s) throw new Error(`framePSing: no song ${song} (there are ${songs.length}).`);
+  const T = s.logMel.shape[0];
+  const [lo, hi] = centreRange(s);
+  const out = new Float32Array(T).fill(NaN);
+  const centres: number[] = [];
+  for (let c = lo; c <= hi; c += stride) centres.push(c);
+  for (let i = 0; i < centres.length; i += batchSize) {
+    const refs: ExcerptRef[] = centres.slice(i, i + batchSize).map((c) => ({ song, centre: c }));
+    const { x, y } = excerptBatch(songs, refs, d.standardizer);
+    const p = tf.tidy(() => (d.prob.apply(x, { training: false }) as tf.Tensor).dataSync());
+    tf.dispose([x, y]);
+    refs.forEach((r, j) => (out[r.centre] = p[j]));
+  }
+  return out;
+}
+
+/**
+ * Spans to attack in a song: `n` non-overlapping spans of `frames` mel frames (starts on a 10-frame
+ * grid) whose decided frames (excerpt centres) are closest to half "sing", so both directions have
+ * frames to flip; the whole song (one span) when frames is null. Deterministic (ties: earliest).
+ * "Sing" is read from the detector's clean decisions when `pSing` is given (P(sing) per song frame,
+ * NaN where not evaluated, e.g. framePSing; decision = P >= threshold, share over the evaluated
+ * decided frames), else from the ground-truth labels. The attack flips the detector's own decisions,
+ * so only the decisions say whether a span has frames for both directions.
+ */
+export function chooseSpans(
+  song: SvdSong,
+  options: { frames: number | null; n?: number; pSing?: ArrayLike<number>; threshold?: number },
+): { start: number; frames: number }[] {
+  checkOptions('chooseSpans', options, ['frames', 'n', 'pSing', 'threshold']);
   const T = song.logMel.shape[0];
   if (options.frames === null || options.frames >= T) return [{ start: 0, frames: T }];
-  const F = options.frames, n = options.n ?? 1;
+  const F = options.frames, n = options.n ?? 1, threshold = options.threshold ?? 0.51;
   if (!Number.isInteger(F) || F < EXCERPT_FRAMES) throw new Error(`chooseSpans: frames must be an integer >= ${EXCERPT_FRAMES} (one excerpt), got ${F}.`);
+  const p = options.pSing;
+  if (p && p.length !== T) throw new Error(`chooseSpans: pSing must hold one value per song frame (${T}), got ${p.length}.`);
   const score: { start: number; s: number }[] = [];
   for (let start = 0; start + F <= T; start += 10) {
-    let sung = 0;
-    for (let c = start + HALF; c <= start + F - 1 - HALF; c++) sung += song.labels[c];
-    score.push({ start, s: Math.abs(sung / (F - EXCERPT_FRAMES + 1) - 0.5) });
+    let sung = 0, seen = 0;
+    for (let c = start + HALF; c <= start + F - 1 - HALF; c++) {
+      if (p) {
+        if (Number.isNaN(p[c])) continue;
+        sung += p[c] >= threshold ? 1 : 0;
+      } else sung += song.labels[c];
+      seen++;
+    }
+    if (seen) score.push({ start, s: Math.abs(sung / seen - 0.5) });
   }
   score.sort((a, b) => a.s - b.s || a.start - b.start);
   const out: { start: number; frames: number }[] = [];

@@ -25,7 +25,7 @@ import { excerptBatch, ExcerptRef } from './excerpts';
 import { excerptImage, GRID, limeExplain, limeOnAdversaries, LimeSet, logMelPair, N_SEGMENTS, veracity, VeracityResult } from './limeVeracity';
 import { segmentEnergy } from '../../metrics/segmentEnergy';
 import { topKIndices } from '../../metrics/segments';
-import { attackSong, chooseSpans, disposeSongAttack, pickAdversaries, SongAttack } from './songAttack';
+import { attackSong, chooseSpans, disposeSongAttack, framePSing, pickAdversaries, SongAttack } from './songAttack';
 import { pooledIntegratedGradients, segmentMasks } from './plantedTruth';
 import { SvdSong } from './songs';
 import type { Standardizer } from '../../audio/standardizer';
@@ -71,7 +71,9 @@ export async function veracityStudy(d: DetectorDomains, songs: SvdSong[], cfg: P
     const attacks: SongAttack[] = [];
     try {
       for (let si = 0; si < songs.length; si++) {
-        for (const span of chooseSpans(songs[si], { frames: a.spanFrames, n: a.spansPerSong })) {
+        // spans chosen by the detector's clean decisions (closest to half 'sing'), so both directions have frames to flip
+        const pSing = a.spanFrames === null ? undefined : framePSing(d, songs, si, { stride: a.decisionStride });
+        for (const span of chooseSpans(songs[si], { frames: a.spanFrames, n: a.spansPerSong, pSing: pSing, threshold: cfg.threshold })) {
           const r = await attackSong(d, songs, si, { domain: dom, start: span.start, frames: span.frames, steps: a.steps, lr: a.lr, clip: a.clip, alpha: a.c, threshold: cfg.threshold, batchSize: a.batchSize });
           attacks.push(r);
           const dec = (p: number) => p >= cfg.threshold;
