@@ -81,8 +81,14 @@ test('pool.predict equals the model on the main thread: small CNN (two workers) 
   svc.dispose();
 });
 
-test('modelPool errors: bad options, plain functions, shapes, a model the worker cannot load, a batch it cannot evaluate, a dying worker', async () => {
+test('modelPool errors: bad options, plain functions, shapes, a model the worker cannot load, a batch it cannot evaluate, a dying worker', { timeout: 15 * 60_000 }, async (t) => {
   const cnn = smallCnn({ inputShape: [8, 8, 1], classes: 3, width: 0.25, hidden: 0, seed: 1 });
+  // Failed pools unref their workers, so while a worker is being stopped nothing else may keep the
+  // event loop alive; once (of many runs, under load) node's test runner then found the loop empty
+  // with this test's promise pending. A ref'd timer keeps the loop up for the whole test: a real hang
+  // still fails, by the test's own timeout, with its line.
+  const keepAlive = setInterval(() => undefined, 1000);
+  t.after(() => clearInterval(keepAlive));
   await assert.rejects(modelPool(cnn, { threads: 2 } as never), /modelPool: unknown option "threads"/);
   await assert.rejects(modelPool(((x: tf.Tensor) => x) as never), /model must be a tf.LayersModel \(a plain function cannot be sent to a worker\)/);
   await assert.rejects(modelPool(cnn, { workers: -1 }), /workers must be an integer >= 0/);

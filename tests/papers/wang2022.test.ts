@@ -141,6 +141,15 @@ test('closestSuccess / alignmentStep: the unrefined point from t; on a linear mo
   tf.dispose([x, xr, xe, xb]);
 });
 
+test('alignmentFigure: the authors\' BSM form and the matched-radius control are drawn when the rows have them', () => {
+  const base = { trainEps: 0, cosNormal: 0.7, lo: 0.6, hi: 0.8, cosDirection: 0.6, dirLo: 0.5, dirHi: 0.7 };
+  const names = (rows: Record<string, number>[]) => JSON.stringify(P4.alignmentFigure(rows));
+  const plain = names([base, { ...base, trainEps: 0.5 }]);
+  const full = names([0, 0.5].map((e) => ({ ...base, trainEps: e, cosTheirBsm: 0.8, theirBsmLo: 0.7, theirBsmHi: 0.9, cosMatched: 0.9, matchedLo: 0.85, matchedHi: 0.95 })));
+  assert.ok(!plain.includes('control: cos') && !plain.includes('the authors\' BSM point'));
+  assert.ok(full.includes('control: cos(grad, grad at x + r u), one r') && full.includes('the authors\' BSM point'));
+});
+
 test('igBaseline: black, white, seeded uniform noise, and a blur that keeps constants and mass', () => {
   const x = tf.tensor(new Rng(9).uniforms(2 * 12 * 12 * 3), [2, 12, 12, 3]);
   const black = P4.igBaseline(x, 'black');

@@ -69,24 +69,30 @@ export interface P3Config {
     maxAccuracyDrop: number;
     /** The regulariser's penalty (fitSensitivityRegularised): 'absolute', 'relative' (to the layer's batch spread) or 'excess' (over random). */
     asPenalty: 'absolute' | 'relative' | 'excess';
-    /** The perturbation of the regulariser: 'adversarial' (FGSM with random start on the task loss), 'layer' (on the layers' change) or 'random'. */
+    /** The perturbation of the regulariser: 'adversarial' (ascent on the task loss from a random start), 'layer' (on the layers' change) or 'random'. */
     asEta: 'adversarial' | 'layer' | 'random';
     /** Epochs of linear lambda warm-up. */
     asWarmupEpochs: number;
+    /**
+     * Ascent steps of the regulariser's perturbation (1: FGSM with a random start; k > 1: k-step PGD).
+     * 10 at demo: only a worst-case perturbation on dense1 lowered the adversarial / random ratio (the
+     * variant table in fitSensitivityRegularised's doc).
+     */
+    asEtaSteps: number;
     /** Regularised layers of smallCnn. */
     layers: string[];
   };
   /** Robust-accuracy sweep: budgets as multiples of the data set's training eps. */
   sweep: { epsScale: number[]; steps: number; n: number };
-  /** Activation-sensitivity measurement on the standard model. */
-  profile: { n: number; steps: number };
+  /** Activation-sensitivity measurement (per layer: `layers`, every layer of smallCnn, not only the regularised ones). */
+  profile: { n: number; steps: number; layers: string[] };
   /** Interpretability measurement on the synthetic test images. */
   explain: { n: number; igSteps: number; sgN: number; sgNoise: number; msN: number; msRadius: number; curveSteps: number };
 }
 
 const LAYERS = ['conv1', 'conv2', 'dense1'];
-/** The regularised layers. */
-const AS_LAYERS = ['conv1', 'conv2', 'dense1'];
+/** The regularised layer (conv layers added to the penalty raised the adversarial / random ratio: see fitSensitivityRegularised). */
+const AS_LAYERS = ['dense1'];
 /** Larger, higher-contrast objects than synthImages' defaults: a small CNN learns them in a few epochs. */
 const OBJECTS = { contrast: 0.6, minScale: 0.45, maxScale: 0.7 };
 
@@ -97,9 +103,9 @@ const CONFIGS: Record<Scale, P3Config> = {
     synth: { nTrain: 96, nTest: 24, size: 28, channels: 1, classes: 4, seed: 3, ...OBJECTS },
     images: { datasets: ['mnist'], nTrain: 96, nTest: 24, seeds: [0], epochs: 1, lambdas: [0.05] },
     model: { width: 0.5, hidden: 32 },
-    train: { epochs: 1, batchSize: 32, lr: 2e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 2, pgdMode: 'extraStep', tradesBeta: 6, tradesSteps: 2, lambdas: [0.3], sweepLambdas: [0.3], maxAccuracyDrop: 0.03, minSensitivityDrop: 0.3, minRatioDrop: 0.3, asPenalty: 'relative', asEta: 'adversarial', asWarmupEpochs: 0, layers: AS_LAYERS },
+    train: { epochs: 1, batchSize: 32, lr: 2e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 2, pgdMode: 'extraStep', tradesBeta: 6, tradesSteps: 2, lambdas: [0.3], sweepLambdas: [0.3], maxAccuracyDrop: 0.03, minSensitivityDrop: 0.3, minRatioDrop: 0.3, asPenalty: 'relative', asEta: 'adversarial', asWarmupEpochs: 0, asEtaSteps: 2, layers: AS_LAYERS },
     sweep: { epsScale: [0.5, 1], steps: 2, n: 16 },
-    profile: { n: 16, steps: 2 },
+    profile: { n: 16, steps: 2, layers: LAYERS },
     explain: { n: 8, igSteps: 4, sgN: 2, sgNoise: 0.1, msN: 2, msRadius: 0.02, curveSteps: 4 },
   },
   demo: {
@@ -108,9 +114,9 @@ const CONFIGS: Record<Scale, P3Config> = {
     synth: { nTrain: 1000, nTest: 200, size: 28, channels: 1, classes: 4, seed: 3, ...OBJECTS },
     images: { datasets: ['mnist', 'fashion'], nTrain: 1000, nTest: 1000, seeds: [0], epochs: 2, lambdas: [0.3] },
     model: { width: 1, hidden: 32 },
-    train: { epochs: 6, batchSize: 32, lr: 3e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 5, pgdMode: 'extraStep', tradesBeta: 1, tradesSteps: 5, lambdas: [], sweepLambdas: [0.1, 0.3, 1], maxAccuracyDrop: 0.03, minSensitivityDrop: 0.3, minRatioDrop: 0.3, asPenalty: 'relative', asEta: 'adversarial', asWarmupEpochs: 1, layers: AS_LAYERS },
+    train: { epochs: 6, batchSize: 32, lr: 3e-3, eps: { synth: 0.1, mnist: 0.1, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 5, pgdMode: 'extraStep', tradesBeta: 1, tradesSteps: 5, lambdas: [], sweepLambdas: [0.1, 0.3, 1], maxAccuracyDrop: 0.03, minSensitivityDrop: 0.3, minRatioDrop: 0.3, asPenalty: 'relative', asEta: 'adversarial', asWarmupEpochs: 1, asEtaSteps: 10, layers: AS_LAYERS },
     sweep: { epsScale: [0.5, 1, 2], steps: 10, n: 100 },
-    profile: { n: 100, steps: 10 },
+    profile: { n: 100, steps: 10, layers: LAYERS },
     explain: { n: 100, igSteps: 16, sgN: 10, sgNoise: 0.1, msN: 3, msRadius: 0.02, curveSteps: 10 },
   },
   paper: {
@@ -119,9 +125,9 @@ const CONFIGS: Record<Scale, P3Config> = {
     synth: { nTrain: 10000, nTest: 1000, size: 32, channels: 3, classes: 8, seed: 3, ...OBJECTS },
     images: { datasets: ['mnist', 'fashion', 'cifar10'], nTrain: 50000, nTest: 10000, seeds: [0, 1, 2, 3, 4], epochs: 30, lambdas: [0.01, 0.03, 0.1] },
     model: { width: 2, hidden: 128 },
-    train: { epochs: 30, batchSize: 128, lr: 1e-3, eps: { synth: 0.1, mnist: 0.3, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 7, pgdMode: 'madry', tradesBeta: 6, tradesSteps: 7, lambdas: [], sweepLambdas: [0.01, 0.03, 0.1, 0.3, 1, 3], maxAccuracyDrop: 0.02, minSensitivityDrop: 0.3, minRatioDrop: 0.3, asPenalty: 'relative', asEta: 'adversarial', asWarmupEpochs: 2, layers: AS_LAYERS },
+    train: { epochs: 30, batchSize: 128, lr: 1e-3, eps: { synth: 0.1, mnist: 0.3, fashion: 0.1, cifar10: 8 / 255 }, pgdSteps: 7, pgdMode: 'madry', tradesBeta: 6, tradesSteps: 7, lambdas: [], sweepLambdas: [0.01, 0.03, 0.1, 0.3, 1, 3], maxAccuracyDrop: 0.02, minSensitivityDrop: 0.3, minRatioDrop: 0.3, asPenalty: 'relative', asEta: 'adversarial', asWarmupEpochs: 2, asEtaSteps: 10, layers: AS_LAYERS },
     sweep: { epsScale: [0.25, 0.5, 1, 1.5, 2], steps: 40, n: 1000 },
-    profile: { n: 1000, steps: 40 },
+    profile: { n: 1000, steps: 40, layers: LAYERS },
     explain: { n: 500, igSteps: 64, sgN: 50, sgNoise: 0.1, msN: 10, msRadius: 0.02, curveSteps: 20 },
   },
 };

@@ -6,7 +6,8 @@
  *   standard  min CE(f(x), y)
  *   pgd       min CE(f(x + delta*), y),  delta* = PGD_eps(x)
  *   trades    min CE(f(x), y) + beta KL(f(x) || f(x')),  x' = argmax_{B_eps(x)} KL
- *   as        min CE(f(x), y) + lambda sum_l mean_i ||a_l(x_i + eta_i) - a_l(x_i)||_2,  eta = eps sign(grad_x CE)
+ *   as        min CE(f(x), y) + lambda sum_l mean_i ||a_l(x_i + eta_i) - a_l(x_i)||_2 / s_l,  eta = PGD_eps(x) on CE
+ *             (fitSensitivityRegularised; layers, steps and penalty from the configuration)
  *
  * @example
  *   families(config('demo')) // [{key:'standard'}, {key:'pgd'}, {key:'trades'}, {key:'as-0.01', lambda: 0.01}, ...]

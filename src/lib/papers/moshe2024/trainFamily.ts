@@ -64,7 +64,7 @@ function familyModel(fam: Family, train: ImageSet, options: TrainFamilyOptions) 
     fam.kind === 'standard' ? {} :
     fam.kind === 'pgd' ? { eps, pgdSteps: t.pgdSteps, mode: t.pgdMode, warmupEpochs: 1 } :
     fam.kind === 'trades' ? { eps, beta: t.tradesBeta, steps: t.tradesSteps } :
-    { eps, lambda: fam.lambda, eta: t.asEta, layers: t.layers, penalty: t.asPenalty, warmupEpochs: t.asWarmupEpochs, regulariser: 'fitSensitivityRegularised' };
+    { eps, lambda: fam.lambda, eta: t.asEta, etaSteps: t.asEtaSteps, layers: t.layers, penalty: t.asPenalty, warmupEpochs: t.asWarmupEpochs, regulariser: 'fitSensitivityRegularised' };
   const conf = { paper: 'P3', family: fam.key, dataset, nTrain: train.shape[0], inputShape: [h, w, c], classes, model: cfg.model, budget, objective };
   const name = modelName(dataset, fam, seed, cfg.scale);
   return { name, conf, t, eps, h, w, c, classes, budget };
@@ -84,7 +84,7 @@ async function trainFamilyModel(fam: Family, train: ImageSet, options: TrainFami
       res = await fitAdversarial(model, data, { ...budget, mode: t.pgdMode, attack: pgdTrainingAttack({ eps, steps: t.pgdSteps, rampSteps: stepsPerEpoch, stepsPerEpoch }) });
     }
     else if (fam.kind === 'trades') res = await fitTrades(model, data, { ...budget, eps, beta: t.tradesBeta, steps: t.tradesSteps, clip: [0, 1] });
-    else res = await fitSensitivityRegularised(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, penalty: t.asPenalty, warmupEpochs: t.asWarmupEpochs, clip: [0, 1] });
+    else res = await fitSensitivityRegularised(model, data, { ...budget, layers: t.layers, lambda: fam.lambda as number, eps, eta: t.asEta, etaSteps: t.asEtaSteps, penalty: t.asPenalty, warmupEpochs: t.asWarmupEpochs, clip: [0, 1] });
     return { model, history: res.history.map((e) => ({ epoch: e.epoch, ...e.metrics })), data: { dataset, n: train.shape[0] } };
   } finally {
     tf.dispose([data.x, data.y]);

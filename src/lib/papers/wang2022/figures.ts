@@ -20,7 +20,7 @@ export function distanceFigure(rungs: { name: string }[], searches: { found: boo
   });
 }
 
-/** Mean cosines with 95% CIs against the training budget (rows of alignmentStep). */
+/** Mean cosines with 95% CIs against the training budget (rows of alignmentStep; the authors' BSM form and the matched-radius control when the rows have them). */
 export function alignmentFigure(rows: Row[]): FigureSpec {
   const col = (k: string) => rows.map((r) => Number(r[k]));
   return lineFigure({
@@ -28,6 +28,8 @@ export function alignmentFigure(rows: Row[]): FigureSpec {
     series: [
       { name: "cos(grad, normal at x'')", y: col('cosNormal'), yLow: col('lo'), yHigh: col('hi') },
       { name: "cos(grad, x - x'')", y: col('cosDirection'), yLow: col('dirLo'), yHigh: col('dirHi') },
+      ...(rows.every((r) => 'cosTheirBsm' in r) ? [{ name: "cos(grad, grad at x') (the authors' BSM point)", y: col('cosTheirBsm'), yLow: col('theirBsmLo'), yHigh: col('theirBsmHi') }] : []),
+      ...(rows.every((r) => 'cosMatched' in r) ? [{ name: 'control: cos(grad, grad at x + r u), one r', y: col('cosMatched'), yLow: col('matchedLo'), yHigh: col('matchedHi') }] : []),
     ],
     title: 'Gradient / boundary-normal alignment against robustness', xTitle: 'L2 training budget (0 = standard)', yTitle: 'cosine (mean, 95% CI)',
   });
