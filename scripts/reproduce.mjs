@@ -103,7 +103,7 @@ for (const name of notebooks) {
       console.error(`robustlens: ${e.message}`);
       process.exit(1);
     }
-    console.log(`robustlens: published ${rel(src)} with outputs (${(r.bytes / 1e6).toFixed(2)} MB; tables: ${r.tables.length})`);
+    console.log(`robustlens: published ${rel(src)} with outputs (${(r.bytes / 1e6).toFixed(2)} MB; tables: ${r.tables.length}${r.flattened.length ? `; over the budget with interactive figures, so these are pictures only: ${r.flattened.join(', ')}` : ''})`);
   }
   console.log(`robustlens: ${rel(src)} ok in ${((Date.now() - t) / 1000).toFixed(1)} s -> ${rel(outNb)} (+ .html)`);
 }

@@ -133,6 +133,37 @@ export function publishable(executed) {
   return { nb, tables };
 }
 
+/**
+ * Over the budget, the biggest figures that carry a PNG keep only the picture: their plotly JSON
+ * and drawing script are dropped, largest first, until the notebook fits (the executed copy and
+ * figures/x.html stay interactive). Mutates nb; returns the names of the figures flattened.
+ */
+export function fitBudget(nb, maxBytes = MAX_BYTES) {
+  let bytes = Buffer.byteLength(`${JSON.stringify(nb, null, 1)}\n`);
+  if (bytes <= maxBytes) return [];
+  const figs = [];
+  for (const cell of nb.cells) {
+    for (const o of cell.outputs ?? []) {
+      const name = o.metadata?.robustlens?.figure;
+      if (o.output_type === 'display_data' && name && o.data?.['image/png'] && o.data['application/vnd.plotly.v1+json']) {
+        figs.push({ o, name, size: JSON.stringify(o.data['application/vnd.plotly.v1+json']).length + joinText(o.data['text/html'] ?? '').length });
+      }
+    }
+  }
+  figs.sort((a, b) => b.size - a.size);
+  const flattened = [];
+  for (const f of figs) {
+    if (bytes <= maxBytes) break;
+    delete f.o.data['application/vnd.plotly.v1+json'];
+    delete f.o.data['text/html'];
+    f.o.data['text/plain'] = lines(`[figure ${f.name}: picture only in the published notebook; interactive when the notebook runs (figures/${f.name}.html)]`);
+    f.o.metadata.robustlens.flattened = true;
+    bytes = Buffer.byteLength(`${JSON.stringify(nb, null, 1)}\n`);
+    flattened.push(f.name);
+  }
+  return flattened;
+}
+
 /** The biggest outputs of a notebook, for a message when it is over budget. */
 function biggest(nb, n = 3) {
   const sizes = [];
@@ -146,6 +177,7 @@ function biggest(nb, n = 3) {
  */
 export function publishNotebook(executed, srcPath, { figuresDir = process.env.ROBUSTLENS_FIGURES || join(root, 'figures') } = {}) {
   const { nb, tables } = publishable(executed);
+  const flattened = fitBudget(nb);
   const text = `${JSON.stringify(nb, null, 1)}\n`;
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_BYTES) {
@@ -160,5 +192,5 @@ export function publishNotebook(executed, srcPath, { figuresDir = process.env.RO
   const tmp = `${srcPath}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, srcPath);
-  return { bytes, tables };
+  return { bytes, tables, flattened };
 }

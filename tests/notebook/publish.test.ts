@@ -97,3 +97,33 @@ test('a published long table links its committed results/ CSV, not the uncommitt
   assert.deepEqual(tables, ['p9_long']);
   assert.equal(out.data['text/html'].join(''), before, 'the executed notebook itself is left alone');
 });
+
+test('over the size budget, the biggest figures with a PNG become pictures only, largest first, until the notebook fits', async () => {
+  const { fitBudget } = await pub();
+  const fig = (name: string, n: number, png: string | undefined) => ({
+    output_type: 'display_data',
+    data: {
+      'application/vnd.plotly.v1+json': { data: [{ y: Array.from({ length: n }, (_, i) => i) }], layout: {} },
+      'text/html': ['<div>draw</div>'],
+      ...(png ? { 'image/png': png } : {}),
+      'text/plain': [`[figure ${name}]`],
+    },
+    metadata: { robustlens: { figure: name } },
+  });
+  const size = (nb: object) => Buffer.byteLength(`${JSON.stringify(nb, null, 1)}\n`);
+  const nb = nbWith([fig('small', 100, 'UE5H'), fig('big', 20000, 'UE5H'), fig('nopng', 30000, undefined), fig('mid', 5000, 'UE5I')]);
+  const total = size(nb);
+  assert.deepEqual(fitBudget(structuredClone(nb), total), [], 'within budget: nothing changes');
+  const budget = total - 10000; // dropping 'big' (the largest with a PNG) is enough
+  const copy = structuredClone(nb);
+  assert.deepEqual(fitBudget(copy, budget), ['big']);
+  assert.ok(size(copy) <= budget);
+  const big = copy.cells[0].outputs[1] as any;
+  assert.equal(big.data['image/png'], 'UE5H');
+  assert.equal(big.data['application/vnd.plotly.v1+json'], undefined);
+  assert.equal(big.data['text/html'], undefined);
+  assert.match(big.data['text/plain'].join(''), /picture only/);
+  assert.ok((copy.cells[0].outputs[2] as any).data['application/vnd.plotly.v1+json'], 'a figure without a PNG keeps its data (nothing else would show)');
+  const tight = structuredClone(nb);
+  assert.deepEqual(fitBudget(tight, 1000), ['big', 'mid', 'small'], 'never fits: every figure with a PNG flattened, the caller then refuses');
+});
