@@ -127,3 +127,18 @@ test('over the size budget, the biggest figures with a PNG become pictures only,
   const tight = structuredClone(nb);
   assert.deepEqual(fitBudget(tight, 1000), ['big', 'mid', 'small'], 'never fits: every figure with a PNG flattened, the caller then refuses');
 });
+
+test('every committed notebook is within the 5 MB budget, and one committed with outputs says it was published at demo scale', async () => {
+  const { MAX_BYTES } = await pub();
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = join(__dirname, '..', '..', 'notebooks');
+  const names = readdirSync(dir).filter((n) => n.endsWith('.ipynb'));
+  assert.ok(names.length >= 5, `expected the five notebooks in ${dir}`);
+  for (const n of names) {
+    assert.ok(statSync(join(dir, n)).size <= MAX_BYTES, `${n} is over the ${MAX_BYTES / 1e6} MB budget`);
+    const nb = JSON.parse(readFileSync(join(dir, n), 'utf8'));
+    const hasOutputs = nb.cells.some((c: { outputs?: unknown[] }) => (c.outputs ?? []).length > 0);
+    if (hasOutputs) assert.equal(nb.metadata?.robustlens?.published?.scale, 'demo', `${n} has outputs but was not published by npm run reproduce -- --publish`);
+  }
+});
