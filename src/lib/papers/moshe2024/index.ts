@@ -6,7 +6,7 @@
  */
 export { CLAIMS, PAPER, config } from './config';
 export type { P3Config, ImageDataset } from './config';
-export { loadImageSets, loadTrainSet, paperDataDir, describeP3Data, P3_DATA_FILES } from './loadImageSets';
+export { loadImageSets, loadTrainSet, paperDataDir, P3_DATA_FILES } from './loadImageSets';
 export type { P3Data } from './loadImageSets';
 export { family, families } from './families';
 export type { Family, FamilyKind } from './families';
