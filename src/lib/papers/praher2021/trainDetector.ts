@@ -59,7 +59,7 @@ export async function trainDetector(
   const refs = balanced
     ? [0, 1].flatMap((label) => pickExcerpts(songs, { perSong: Math.ceil(perSong / 2), seed: seed + label, label: label as 0 | 1 }))
     : pickExcerpts(songs, { perSong, seed });
-  let raw = logMelRows(songs, refs), labels = Float32Array.from(excerptLabels(songs, refs));
+  let raw = logMelRows(songs, refs), labels: Float32Array = Float32Array.from(excerptLabels(songs, refs));
   if (augment && augment.copies > 0) ({ raw, labels } = augmentExcerpts(raw, labels, { ...augment, seed }));
   const { x, y } = standardisedBatch(raw, labels, st);
   try {
