@@ -11,11 +11,10 @@
  *   const { model, history } = await trainDetector(trainSongs, st, { perSong: 200, width: 0.25, epochs: 3 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { fitStandardizer, Standardizer } from '../../audio/standardizer';
+import { fitStandardizer, Standardizer } from '../../audio';
 import { checkOptions } from '../../engine';
-import { singingVoiceCnn } from '../../models/singingVoiceCnn';
-import { fit } from '../../train/fit';
-import type { Progress, EpochRecord } from '../../train/loop';
+import { singingVoiceCnn } from '../../models';
+import { fit, type Progress, type EpochRecord } from '../../train';
 import { AugmentOptions, augmentExcerpts } from './augmentExcerpts';
 import { excerptLabels, logMelRows, pickExcerpts, standardisedBatch } from './excerpts';
 import { SvdSong } from './songs';
