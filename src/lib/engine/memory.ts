@@ -11,7 +11,7 @@
  *   const rows = rowsWithinBudget('lime', model, x.shape.slice(1), batchSize);   // <= batchSize
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn } from './model';
+import { checkedModel } from './validate';
 import type { Model } from './model';
 
 /** The budget in bytes (ROBUSTLENS_MEMORY_MB, default 1024 MiB). */
@@ -107,7 +107,7 @@ export function passBytesPerRow(where: string, model: Model, x: tf.Tensor, pass:
   let byModel = measured.get(model);
   const hit = byModel?.get(key);
   if (hit !== undefined) return hit;
-  const fn = asFn(model);
+  const fn = checkedModel(where, model); // a model error in the probe is named like the method's own
   const row = x.slice(0, 1);
   let peak: number;
   try {
@@ -137,14 +137,23 @@ function overBudget(where: string, per: number, budget: number, pass: Pass): nev
 
 /**
  * Rows per batched pass for `where`: `requested` (the user's batchSize, or the whole batch),
- * lowered so that rows * passBytesPerRow stays within the budget; an error naming `where`, the
- * estimate and the budget, before the batched call, when one row does not fit.
+ * lowered so that rows * (passBytesPerRow + extraBytesPerRow: what the method itself builds per
+ * row, e.g. masked copies) stays within the budget; an error naming `where`, the estimate and the
+ * budget, before the batched call, when one row does not fit.
  *
  * @example
  *   const rows = rowsPerPass('integratedGradients', model, x, batchSize, 'backward');
  */
-export function rowsPerPass(where: string, model: Model, x: tf.Tensor, requested: number, pass: Pass, budget = memoryBudgetBytes()): number {
-  const per = passBytesPerRow(where, model, x, pass, budget);
+export function rowsPerPass(
+  where: string,
+  model: Model,
+  x: tf.Tensor,
+  requested: number,
+  pass: Pass,
+  options: { budget?: number; extraBytesPerRow?: number } = {},
+): number {
+  const { budget = memoryBudgetBytes(), extraBytesPerRow = 0 } = options;
+  const per = passBytesPerRow(where, model, x, pass, budget) + extraBytesPerRow;
   const fit = Math.floor(budget / Math.max(per, 1));
   if (fit < 1) overBudget(where, per, budget, pass);
   return Math.max(1, Math.min(requested, fit));
