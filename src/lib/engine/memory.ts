@@ -153,6 +153,7 @@ export function rowsPerPass(
   options: { budget?: number; extraBytesPerRow?: number } = {},
 ): number {
   const { budget = memoryBudgetBytes(), extraBytesPerRow = 0 } = options;
+  if (!Number.isInteger(requested) || requested < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${requested}.`);
   const per = passBytesPerRow(where, model, x, pass, budget) + extraBytesPerRow;
   const fit = Math.floor(budget / Math.max(per, 1));
   if (fit < 1) overBudget(where, per, budget, pass);
