@@ -477,3 +477,69 @@ test('claims: the detector row shows the leave-one-song-out numbers beside the t
   assert.match(withLoso.ours, /leave-one-song-out \(4 folds, pooled\): error 0\.30, recall 0\.80, specificity 0\.60/);
   assert.equal(withLoso.verdict, 'holds'); // 0.2 <= 0.115 + 0.1 on the test split
 });
+
+test('augmentExcerpts: originals first; pitch shift moves whole bands (edge repeated), the filter adds a linear tilt within its range, mixing only adds energy; labels kept; seeded; errors', () => {
+  const F = 115 * 80;
+  const n = 3;
+  const rng = new Rng(5);
+  const raw = Float32Array.from({ length: n * F }, () => rng.range(-6, 2));
+  const labels = Float32Array.from([1, 0, 1]);
+  const none = P2.augmentExcerpts(raw, labels, { copies: 0 });
+  assert.deepEqual(Array.from(none.raw), Array.from(raw));
+  // pitch shift only: each copy is its excerpt shifted by one integer s in [-3, 3], rows clamped at the edges
+  const ps = P2.augmentExcerpts(raw, labels, { copies: 2, pitchShift: 3, seed: 1 });
+  assert.equal(ps.raw.length, 3 * n * F);
+  assert.deepEqual(Array.from(ps.raw.subarray(0, n * F)), Array.from(raw));
+  assert.deepEqual(Array.from(ps.labels), [1, 0, 1, 1, 0, 1, 1, 0, 1]);
+  const shifts: number[] = [];
+  for (let c = 1; c <= 2; c++) for (let i = 0; i < n; i++) {
+    const copy = ps.raw.subarray((c * n + i) * F, (c * n + i + 1) * F), src = raw.subarray(i * F, (i + 1) * F);
+    const s = [-3, -2, -1, 0, 1, 2, 3].find((s) => copy.every((v, j) => v === src[Math.floor(j / 80) * 80 + Math.min(79, Math.max(0, (j % 80) - s))]));
+    assert.ok(s !== undefined, `copy ${c} of excerpt ${i} is a band shift`);
+    shifts.push(s!);
+  }
+  assert.ok(new Set(shifts).size > 1, 'shifts vary');
+  // filter only: copy - original is constant over time and linear in the band, at most 10 dB end to end (in ln units)
+  const fl = P2.augmentExcerpts(raw, labels, { copies: 1, filterDb: 10, seed: 2 });
+  for (let i = 0; i < n; i++) {
+    const d = (t: number, b: number) => fl.raw[(n + i) * F + t * 80 + b] - raw[i * F + t * 80 + b];
+    const slope = (d(0, 79) - d(0, 0)) / 79;
+    assert.ok(Math.abs(d(0, 79) - d(0, 0)) <= (10 * Math.log(10)) / 20 + 1e-5);
+    assertClose([d(0, 0) + d(0, 79)], [0], 1e-3); // centred: zero at the middle of the band axis
+    for (const [t, b] of [[0, 40], [57, 13], [114, 79]]) assertClose([d(t, b)], [d(0, 0) + slope * b], 1e-4);
+  }
+  // mixing (always): ln(exp(L) + a exp(U)) > L everywhere, labels kept
+  const mx = P2.augmentExcerpts(raw, labels, { copies: 1, mix: 1, mixDb: [-6, -6], seed: 3 });
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j += 97) assert.ok(mx.raw[(n + i) * F + j] > raw[i * F + j]);
+  // with the only unsung excerpt (index 1) mixed into itself at -6 dB: ln(exp(L) (1 + 10^(-6/20)))
+  assertClose([mx.raw[(n + 1) * F + 5]], [raw[F + 5] + Math.log(1 + 10 ** (-6 / 20))], 1e-4);
+  // seeded
+  const again = P2.augmentExcerpts(raw, labels, { copies: 2, pitchShift: 3, seed: 1 });
+  assert.deepEqual(Array.from(again.raw), Array.from(ps.raw));
+  assert.throws(() => P2.augmentExcerpts(raw.subarray(1), labels, { copies: 1 }), /do not make 3 excerpts/);
+  assert.throws(() => P2.augmentExcerpts(raw, labels, { copies: 1.5 }), /copies/);
+  assert.throws(() => P2.augmentExcerpts(raw, labels, { copies: 1, pitchShift: 80 }), /pitchShift/);
+  assert.throws(() => P2.augmentExcerpts(raw, Float32Array.from([1, 1, 1]), { copies: 1, mix: 0.5 }), /unsung/);
+  assert.throws(() => P2.augmentExcerpts(raw, labels, { copies: 1, gain: 3 } as never), /gain/);
+});
+
+test('singingVoiceCnn batchNorm (the authors\' arch.batch_norm): a BN layer before each hidden activation; the zero-mean first layer still ignores a gain; trainDetector passes it and counts augmented excerpts', async () => {
+  const plain = singingVoiceCnn({ width: 0.0625, seed: 1 });
+  const bn = singingVoiceCnn({ width: 0.0625, seed: 1, batchNorm: true });
+  const bnNames = bn.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => l.name);
+  assert.deepEqual(bnNames, ['conv1_bn', 'conv2_bn', 'conv3_bn', 'conv4_bn', 'dense1_bn', 'dense2_bn']);
+  assert.equal(plain.layers.filter((l) => l.getClassName() === 'BatchNormalization').length, 0);
+  const x = tf.randomNormal([2, 115, 80, 1], 0, 1, 'float32', 3);
+  const [p0, p1] = tf.tidy(() => [bn.predict(x) as tf.Tensor, bn.predict(tf.add(x, 2.5)) as tf.Tensor].map((t) => Array.from(t.dataSync())));
+  assertClose(p1, p0, 1e-4);
+  tf.dispose([x]);
+  plain.dispose(); bn.dispose();
+  const { model, nExcerpts, positiveShare } = await P2.trainDetector(songs, st, { perSong: 4, width: 0.0625, epochs: 1, batchSize: 4, batchNorm: true, lrSchedule: 'cosine',
+    augment: { copies: 2, pitchShift: 2, filterDb: 6 }, seed: 2 });
+  const picked = [0, 1].flatMap((label) => P2.pickExcerpts(songs, { perSong: 2, seed: 2 + label, label: label as 0 | 1 }));
+  assert.equal(nExcerpts, 3 * picked.length); // the balanced picks, then two augmented copies of each
+  assertClose([positiveShare], [P2.excerptLabels(songs, picked).reduce((a, b) => a + b, 0) / picked.length], 1e-6);
+  assert.ok(model.layers.some((l) => l.name === 'conv1_bn'));
+  model.dispose();
+  await assert.rejects(() => P2.trainDetector(songs, st, { perSong: 4, lrSchedule: 'step' as never }), /lrSchedule/);
+});

@@ -22,24 +22,25 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
-import { conv2DBackpropInputConfig, captureStockConv2DBackpropInput } from './kernels/conv2DBackpropInput';
+import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwiseConv2dNativeBackpropInput';
 import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
 import { einsumConfig } from './kernels/einsum';
-import { minimumWasmConfig, maximumWasmConfig, captureStockMinMax } from './kernels/minMaxBroadcast';
-import { batchMatMulWasmConfig, fusedMatMulWasmConfig, captureStockMatMul } from './kernels/matMulTransposed';
+import { minimumWasmConfig, maximumWasmConfig } from './kernels/minMaxBroadcast';
+import { batchMatMulWasmConfig, fusedMatMulWasmConfig } from './kernels/matMulTransposed';
 import { avgPoolGradient } from './kernels/avgPoolGradient';
 import { maxPoolGradient, maxPoolFirstMaxGrad, MAX_POOL_GRAD_KERNEL, MAX_POOL_GRAD_BACKENDS } from './kernels/maxPoolGradient';
 import { resizeNearestNeighborGradient } from './kernels/resizeNearestNeighborGradient';
 import { batchNormGradient } from './kernels/batchNormGradient';
-import { signWasmConfig, captureStockSign } from './kernels/sign';
-import { log1pWasmConfig, captureStockLog1p } from './kernels/log1p';
-import { clipByValueWasmConfig, captureStockClipByValue } from './kernels/clipByValue';
-import { conv2DWasmConfig, captureStockConv2D } from './kernels/conv2D';
-import { gatherWasmConfig, captureStockGather } from './kernels/gather';
+import { signWasmConfig } from './kernels/sign';
+import { log1pWasmConfig } from './kernels/log1p';
+import { clipByValueWasmConfig } from './kernels/clipByValue';
+import { conv2DWasmConfig } from './kernels/conv2D';
+import { gatherWasmConfig } from './kernels/gather';
 import { adamKernelConfig } from './adam';
-import { ELEMENTWISE_REPLACEMENTS, captureStockElementwise, reluGradWasmConfig, reluGradient, reluGradGradient } from './kernels/elementwise';
+import { captureStock } from './kernels/wasmUtil';
+import { ELEMENTWISE_REPLACEMENTS, reluGradWasmConfig, reluGradient, reluGradGradient } from './kernels/elementwise';
 
 /** The kernel configs robustlens adds to the wasm backend. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -76,15 +77,7 @@ export function registerWasmKernels(): void {
   for (const config of WASM_KERNELS) {
     if (tf.getKernel(config.kernelName, config.backendName) == null) tf.registerKernel(config);
   }
-  captureStockConv2DBackpropInput();
-  captureStockMinMax();
-  captureStockMatMul();
-  captureStockSign();
-  captureStockLog1p();
-  captureStockClipByValue();
-  captureStockConv2D();
-  captureStockElementwise();
-  captureStockGather();
+  captureStock(WASM_KERNEL_REPLACEMENTS);
   for (const config of WASM_KERNEL_REPLACEMENTS) {
     const have = tf.getKernel(config.kernelName, config.backendName);
     if (have?.kernelFunc === config.kernelFunc) continue;

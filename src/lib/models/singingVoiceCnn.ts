@@ -4,6 +4,8 @@
  *   zero-mean conv3x3 (64), conv3x3 (32), maxpool3, conv3x3 (128), conv3x3 (64), maxpool3,
  *   dropout 0.5, dense 256, dropout 0.5, dense 64, dropout 0.5, dense 1 'logit', sigmoid 'prob'.
  * Convs are 'valid', activations leaky ReLU (slope 0.01), as in Schlueter's ISMIR 2015 network.
+ * batchNorm: batch normalisation before each leaky ReLU of the convs and hidden dense layers, as the
+ * model P2's authors trained (CPJKU/veracity model_log_0mean: arch.batch_norm = 1). Default off.
  * The first layer's filters are zero-mean (ZeroMeanConv2D), so adding a constant to the log-mel
  * input (a gain change) does not change the output.
  *
@@ -26,16 +28,19 @@ export interface SingingVoiceCnnOptions {
   dropout?: number;
   /** Zero-mean first layer (the paper's point); false gives the plain baseline. Default true. */
   zeroMean?: boolean;
+  /** Batch normalisation before each hidden activation (default false). */
+  batchNorm?: boolean;
   seed?: number;
   name?: string;
 }
 
 export function singingVoiceCnn(options: SingingVoiceCnnOptions = {}): tf.LayersModel {
-  checkOptions('singingVoiceCnn', options, ['inputShape', 'width', 'dropout', 'zeroMean', 'seed', 'name']);
-  const { inputShape = [115, 80, 1], width = 1, dropout = 0.5, zeroMean = true, seed = 0, name = 'singingVoiceCnn' } = options;
+  checkOptions('singingVoiceCnn', options, ['inputShape', 'width', 'dropout', 'zeroMean', 'batchNorm', 'seed', 'name']);
+  const { inputShape = [115, 80, 1], width = 1, dropout = 0.5, zeroMean = true, batchNorm = false, seed = 0, name = 'singingVoiceCnn' } = options;
   checkShape('singingVoiceCnn', inputShape, 3);
   type S = tf.SymbolicTensor;
-  const lrelu = (x: S, n: string) => tf.layers.leakyReLU({ alpha: 0.01, name: `${n}_lrelu` }).apply(x) as S;
+  const lrelu = (x: S, n: string) =>
+    tf.layers.leakyReLU({ alpha: 0.01, name: `${n}_lrelu` }).apply(batchNorm ? (tf.layers.batchNormalization({ epsilon: 1e-4, name: `${n}_bn` }).apply(x) as S) : x) as S;
   const conv = (x: S, f: number, n: string) =>
     lrelu(tf.layers.conv2d({ filters: scaled(f, width), kernelSize: 3, padding: 'valid', kernelInitializer: kernelInit(seed, n), name: n }).apply(x) as S, n);
   const input = tf.input({ shape: inputShape, name: 'input' });

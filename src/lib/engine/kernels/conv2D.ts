@@ -13,39 +13,18 @@
  *   tf.conv2d(x, w, 1, 'same')   // [64, 28, 28, 1] x [3, 3, 1, 16]: the C kernel
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs, WasmBackendLike } from './wasmUtil';
-import { nativeKernels, NativeKernels } from './wasmKernels';
+import { callStock, convGeometry, KernelArgs, wasmKernel, WasmBackendLike } from './wasmUtil';
+import { nativeKernels, NativeKernels, onPaddedInput } from './wasmKernels';
 
 /** Largest patch row fW * C the C kernel takes (beyond it XNNPACK's packed GEMM is as fast). */
 export const NATIVE_FORWARD_MAX_ROW = 16;
-
-let stock: tf.KernelConfig | undefined;
-
-export function captureStockConv2D(): void {
-  const k = tf.getKernel('Conv2D', 'wasm');
-  if (k != null && k.kernelFunc !== conv2DWasm) stock = k;
-}
-
-function callStock(args: KernelArgs): tf.TensorInfo {
-  if (stock == null) throw new Error("robustlens wasm Conv2D: tfjs' own kernel was not captured.");
-  return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-}
 
 /** The forward conv's geometry, or null when the C kernel does not cover it. */
 export function nativeConvInfo(x: tf.TensorInfo, filterShape: number[], attrs: tf.Conv2DAttrs, maxRow: number): tf.backend_util.Conv2DInfo | null {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
   if (dataFormat != null && dataFormat !== 'NHWC') return null;
   if (x.dtype !== 'float32') return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    strides,
-    dilations ?? 1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape as [number, number, number, number], strides, dilations ?? 1, pad, dimRoundingMode, false, 'channelsLast');
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   if (info.filterWidth * info.inChannels > maxRow) return null;
   return info;
@@ -56,37 +35,19 @@ export function conv2DWasm(args: KernelArgs): tf.TensorInfo {
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
   const native = nativeKernels(backend);
   const info = native && filter.dtype === 'float32' ? nativeConvInfo(x, filter.shape, args.attrs as unknown as tf.Conv2DAttrs, NATIVE_FORWARD_MAX_ROW) : null;
-  if (!native || !info) return callStock(args);
+  if (!native || !info) return callStock('Conv2D', args);
   return convForwardNative(native, backend, x, filter, null, info);
 }
 
 /** out = conv(x, filter) (+ bias) by csrc/conv2d_forward.c. */
 export function convForwardNative(k: NativeKernels, backend: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O } = info;
-  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const g = convGeometry(info);
+  const { B, C, oH, oW, O, fH, fW, sH, sW } = g;
   const out = backend.makeOutput(info.outShape, 'float32');
   if (B * oH * oW * O === 0) return out;
-  const Hp = (oH - 1) * sH + fH;
-  const Wp = (oW - 1) * sW + fW;
   const biasPtr = bias ? k.ptr(bias) : 0;
-  if (top === 0 && left === 0 && Hp <= H && Wp <= W) {
-    k.exports.conv2d_forward(k.ptr(x), B, H, W, C, k.ptr(filter), biasPtr, fH, fW, sH, sW, k.ptr(out), oH, oW, O);
-    return out;
-  }
-  const buf = k.malloc(B * Hp * Wp * C * 4);
-  try {
-    k.exports.pad_nhwc(k.ptr(x), B, H, W, C, top, left, Hp, Wp, buf);
-    k.exports.conv2d_forward(buf, B, Hp, Wp, C, k.ptr(filter), biasPtr, fH, fW, sH, sW, k.ptr(out), oH, oW, O);
-  } finally {
-    k.free(buf);
-  }
+  onPaddedInput(k, x, g, (xp, Hp, Wp) => k.exports.conv2d_forward(xp, B, Hp, Wp, C, k.ptr(filter), biasPtr, fH, fW, sH, sW, k.ptr(out), oH, oW, O));
   return out;
 }
 
-export const conv2DWasmConfig: tf.KernelConfig = {
-  kernelName: 'Conv2D',
-  backendName: 'wasm',
-  kernelFunc: conv2DWasm as unknown as tf.KernelFunc,
-};
+export const conv2DWasmConfig = wasmKernel('Conv2D', conv2DWasm);

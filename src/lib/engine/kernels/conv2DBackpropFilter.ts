@@ -19,8 +19,8 @@
  *   registerWasmKernels(); // then tf.grad(w => tf.conv2d(x, w, 1, 'same'))(w) works on wasm
  */
 import * as tf from '@tensorflow/tfjs';
-import { callKernel, disposeInfos, KernelArgs, pair, WasmBackendLike } from './wasmUtil';
-import { nativeKernels, NativeKernels } from './wasmKernels';
+import { callKernel, convGeometry, disposeInfos, KernelArgs, pair, wasmKernel, WasmBackendLike } from './wasmUtil';
+import { nativeKernels, NativeKernels, onPaddedInput } from './wasmKernels';
 
 export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
@@ -31,21 +31,8 @@ export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
     throw new Error(`robustlens wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only, got '${dataFormat}'.`);
   }
   const dil = pair(attrs.dilations as number | [number, number] | undefined);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    dil,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const { dilationHeight: dH, dilationWidth: dW, inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = info;
-  const { inChannels: C, outChannels: O } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dil, pad, dimRoundingMode, false, 'channelsLast');
+  const { H, W, C, oH, oW, O, fH, fW, sH, sW, dH, dW, top, left } = convGeometry(info);
   const native = dH === 1 && dW === 1 && x.dtype === 'float32' && dy.dtype === 'float32' ? nativeKernels(backend) : null;
   if (native) return filterGradNative(native, backend, x, dy, info);
   // Rows the forward pass touched: y*s + i*d - top for y < oH, i < fH. Pad the bottom/right so
@@ -85,35 +72,16 @@ export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
 
 /** dW by csrc/conv2d_filter_grad.c (dilation 1). */
 function filterGradNative(k: NativeKernels, backend: WasmBackendLike, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O } = info;
-  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const g = convGeometry(info);
+  const { B, C, oH, oW, O, fH, fW, sH, sW } = g;
   const out = backend.makeOutput([fH, fW, C, O], 'float32');
   if (B * oH * oW === 0 || C * O === 0) {
     // nothing to sum: the kernel only zeroes dw (B = 0)
     k.exports.conv2d_filter_grad(0, 0, 0, 0, C, 0, 0, 0, O, fH, fW, 1, 1, k.ptr(out));
     return out;
   }
-  // rows/columns the forward pass read: y*s + i - top for y < oH, i < fH
-  const Hp = (oH - 1) * sH + fH;
-  const Wp = (oW - 1) * sW + fW;
-  if (top === 0 && left === 0 && Hp <= H && Wp <= W) {
-    k.exports.conv2d_filter_grad(k.ptr(x), B, H, W, C, k.ptr(dy), oH, oW, O, fH, fW, sH, sW, k.ptr(out));
-    return out;
-  }
-  const buf = k.malloc(B * Hp * Wp * C * 4);
-  try {
-    k.exports.pad_nhwc(k.ptr(x), B, H, W, C, top, left, Hp, Wp, buf);
-    k.exports.conv2d_filter_grad(buf, B, Hp, Wp, C, k.ptr(dy), oH, oW, O, fH, fW, sH, sW, k.ptr(out));
-  } finally {
-    k.free(buf);
-  }
+  onPaddedInput(k, x, g, (xp, Hp, Wp) => k.exports.conv2d_filter_grad(xp, B, Hp, Wp, C, k.ptr(dy), oH, oW, O, fH, fW, sH, sW, k.ptr(out)));
   return out;
 }
 
-export const conv2DBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: 'Conv2DBackpropFilter',
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropFilterWasm as unknown as tf.KernelFunc,
-};
+export const conv2DBackpropFilterConfig = wasmKernel('Conv2DBackpropFilter', conv2DBackpropFilterWasm);

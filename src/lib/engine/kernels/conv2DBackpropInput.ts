@@ -24,20 +24,11 @@
  *   registerWasmKernels(); // tf.grad(x => tf.conv2d(x, w, 1, 'same').sum())(x) now runs XNNPACK
  */
 import * as tf from '@tensorflow/tfjs';
-import { callKernel, disposeInfos, heapF32, KernelArgs, WasmBackendLike } from './wasmUtil';
+import { callKernel, callStock, convGeometry, disposeInfos, heapF32, KernelArgs, stockKernel, wasmKernel, WasmBackendLike } from './wasmUtil';
 import { nativeKernels, NativeKernels } from './wasmKernels';
 
 /** Largest sH * sW handled by zero-stuffing dy; larger strides use tfjs' kernel. */
 export const MAX_STUFFED_STRIDE = 4;
-
-/** tfjs-backend-wasm's own kernel (captured when robustlens' kernel is registered), the fallback. */
-let stock: tf.KernelConfig | undefined;
-
-/** Remember tfjs' kernel before replacing it (called by registerWasmKernels). */
-export function captureStockConv2DBackpropInput(): void {
-  const k = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (k != null && k.kernelFunc !== conv2DBackpropInputWasm) stock = k;
-}
 
 export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
@@ -45,23 +36,11 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropInputAttrs;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   if (dataFormat != null && dataFormat !== 'NHWC') {
-    if (stock == null) throw new Error(`robustlens wasm Conv2DBackpropInput supports dataFormat 'NHWC' only, got '${dataFormat}'.`);
-    return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    if (stockKernel('Conv2DBackpropInput') == null) throw new Error(`robustlens wasm Conv2DBackpropInput supports dataFormat 'NHWC' only, got '${dataFormat}'.`);
+    return callStock('Conv2DBackpropInput', args);
   }
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const { batchSize: B, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, outChannels: O } = info;
-  const pT = info.padInfo.top;
-  const pL = info.padInfo.left;
+  const info = tf.backend_util.computeConv2DInfo(inputShape as [number, number, number, number], filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const { B, H, W, oH, oW, O, fH, fW, sH, sW, top: pT, left: pL } = convGeometry(info);
   const native = filter.dtype === 'float32' && dy.dtype === 'float32' ? nativeKernels(backend) : null;
   if (native && useNativeInputGrad(info)) return inputGradNative(native, backend, dy, filter, info);
   // the stride-1 correlation's pads on the (zero-stuffed) dy
@@ -128,10 +107,7 @@ export function useNativeInputGrad(info: tf.backend_util.Conv2DInfo): boolean {
 
 /** dx by csrc/conv2d_input_grad.c: scatter dy through the filter into a padded buffer, crop. */
 function inputGradNative(k: NativeKernels, backend: WasmBackendLike, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const { batchSize: B, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const { B, H, W, C, oH, oW, O, fH, fW, sH, sW, top, left } = convGeometry(info);
   const dx = backend.makeOutput([B, H, W, C], 'float32');
   if (B * H * W * C === 0) return dx;
   const K = fW * C;
@@ -163,10 +139,7 @@ function inputGradNative(k: NativeKernels, backend: WasmBackendLike, dy: tf.Tens
 
 /** dx by the column route: dy [B*oH*oW, O] x w[fH*fW*C, O]^T, then scatter-add into dx (col2im). */
 function col2imBackpropInput(backend: WasmBackendLike, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const { batchSize: B, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O } = info;
-  const pT = info.padInfo.top;
-  const pL = info.padInfo.left;
+  const { B, H, W, C, oH, oW, O, fH, fW, sH, sW, top: pT, left: pL } = convGeometry(info);
   const M = B * oH * oW;
   const Kc = fH * fW * C;
   const a = callKernel('Reshape', 'wasm', backend, { x: dy }, { shape: [1, M, O] });
@@ -201,8 +174,4 @@ function col2imBackpropInput(backend: WasmBackendLike, dy: tf.TensorInfo, filter
   return dx;
 }
 
-export const conv2DBackpropInputConfig: tf.KernelConfig = {
-  kernelName: 'Conv2DBackpropInput',
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropInputWasm as unknown as tf.KernelFunc,
-};
+export const conv2DBackpropInputConfig = wasmKernel('Conv2DBackpropInput', conv2DBackpropInputWasm);

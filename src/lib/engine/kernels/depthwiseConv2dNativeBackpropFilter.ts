@@ -10,60 +10,30 @@
  *   registerWasmKernels(); // then tf.grad(w => tf.depthwiseConv2d(x, w, 1, 'same').sum())(w) works on wasm
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs, outputF32, readF32, WasmBackendLike } from './wasmUtil';
+import { convGeometry, forEachConvTap, KernelArgs, outputF32, readF32, wasmKernel, WasmBackendLike } from './wasmUtil';
 
 export function depthwiseConv2dNativeBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = (args.attrs ??
-    {}) as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    true,
-  );
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: CO } = info;
-  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const { dilationHeight: dH, dilationWidth: dW } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = (args.attrs ?? {}) as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
+  const g = convGeometry(info);
+  const { C, O: CO, fH, fW } = g;
   const M = CO / C;
   const xv = readF32(backend, x);
   const dyv = readF32(backend, dy);
-  const out = new Float32Array(fH * fW * C * M); // [fH, fW, C, M]; flat (c, m) index = c*M + m = output channel
-  const acc = new Float64Array(CO);
-  for (let i = 0; i < fH; i++) {
-    for (let j = 0; j < fW; j++) {
-      acc.fill(0);
-      for (let b = 0; b < B; b++) {
-        for (let y = 0; y < oH; y++) {
-          const xr = y * sH + i * dH - top;
-          if (xr < 0 || xr >= H) continue;
-          for (let xc0 = 0; xc0 < oW; xc0++) {
-            const xc = xc0 * sW + j * dW - left;
-            if (xc < 0 || xc >= W) continue;
-            const xo = ((b * H + xr) * W + xc) * C;
-            const dyo = ((b * oH + y) * oW + xc0) * CO;
-            for (let c = 0; c < C; c++) {
-              const xval = xv[xo + c];
-              const base = c * M;
-              for (let m = 0; m < M; m++) acc[base + m] += xval * dyv[dyo + base + m];
-            }
-          }
-        }
-      }
-      out.set(acc, (i * fW + j) * CO);
+  // [fH, fW, C, M]; flat (c, m) index = c*M + m = output channel. Summed in double precision in
+  // order b, y, x for every weight, then rounded once.
+  const acc = new Float64Array(fH * fW * CO);
+  forEachConvTap(g, (xo, dyo, fo) => {
+    for (let c = 0; c < C; c++) {
+      const xval = xv[xo + c];
+      const base = c * M;
+      for (let m = 0; m < M; m++) acc[fo + base + m] += xval * dyv[dyo + base + m];
     }
-  }
+  });
+  const out = Float32Array.from(acc);
   return outputF32(backend, [fH, fW, C, M], out);
 }
 
-export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-  backendName: 'wasm',
-  kernelFunc: depthwiseConv2dNativeBackpropFilterWasm as unknown as tf.KernelFunc,
-};
+export const depthwiseConv2dNativeBackpropFilterConfig = wasmKernel('DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dNativeBackpropFilterWasm);

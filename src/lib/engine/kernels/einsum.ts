@@ -11,7 +11,7 @@
  *   tf.einsum('bi,bi->b', x, y)   // batched dot product, on wasm
  */
 import * as tf from '@tensorflow/tfjs';
-import { callKernel, disposeInfos, KernelArgs, WasmBackendLike } from './wasmUtil';
+import { callKernel, disposeInfos, KernelArgs, wasmKernel, WasmBackendLike } from './wasmUtil';
 
 export function einsumWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
@@ -61,8 +61,4 @@ export function einsumWasm(args: KernelArgs): tf.TensorInfo {
   return result;
 }
 
-export const einsumConfig: tf.KernelConfig = {
-  kernelName: 'Einsum',
-  backendName: 'wasm',
-  kernelFunc: einsumWasm as unknown as tf.KernelFunc,
-};
+export const einsumConfig = wasmKernel('Einsum', einsumWasm);

@@ -18,27 +18,11 @@
  *   tf.sum(x4d, [0, 1, 2]);          // C kernel for float32
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs, WasmBackendLike, heapF32 } from './wasmUtil';
+import { callStock, KernelArgs, WasmBackendLike, heapF32, wasmKernel } from './wasmUtil';
 import { nativeKernels } from './wasmKernels';
 
 /** Below this many elements tfjs' own kernels are as fast (call overhead dominates). */
 const MIN_SIZE = 1024;
-
-const stock = new Map<string, tf.KernelConfig>();
-
-function callStock(name: string, args: KernelArgs): tf.TensorInfo {
-  const k = stock.get(name);
-  if (k == null) throw new Error(`robustlens wasm ${name}: tfjs' own kernel was not captured.`);
-  return k.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-}
-
-/** Keep tfjs' own wasm Sum, Mean, Multiply, Add, Sub (call before replacing them). */
-export function captureStockElementwise(): void {
-  for (const name of ['Sum', 'Mean', 'Multiply', 'Add', 'Sub']) {
-    const k = tf.getKernel(name, 'wasm');
-    if (k != null && !OURS.has(k.kernelFunc)) stock.set(name, k);
-  }
-}
 
 function reduceLeading(name: 'Sum' | 'Mean', args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
@@ -158,20 +142,13 @@ export const reluGradGradient: tf.GradConfig = {
   },
 };
 
-const cfg = (kernelName: string, kernelFunc: (args: KernelArgs) => tf.TensorInfo): tf.KernelConfig => ({
-  kernelName,
-  backendName: 'wasm',
-  kernelFunc: kernelFunc as unknown as tf.KernelFunc,
-});
-
 /** Replacements for tfjs' own wasm kernels (tfjs' kept for other shapes). */
 export const ELEMENTWISE_REPLACEMENTS: readonly tf.KernelConfig[] = [
-  cfg('Sum', sumWasm),
-  cfg('Mean', meanWasm),
-  cfg('Multiply', multiplyWasm),
-  cfg('Add', addWasm),
-  cfg('Sub', subWasm),
+  wasmKernel('Sum', sumWasm),
+  wasmKernel('Mean', meanWasm),
+  wasmKernel('Multiply', multiplyWasm),
+  wasmKernel('Add', addWasm),
+  wasmKernel('Sub', subWasm),
 ];
-const OURS = new Set<unknown>(ELEMENTWISE_REPLACEMENTS.map((c) => c.kernelFunc));
 
-export const reluGradWasmConfig = cfg(RELU_GRAD_KERNEL, reluGradWasm);
+export const reluGradWasmConfig = wasmKernel(RELU_GRAD_KERNEL, reluGradWasm);

@@ -8,9 +8,7 @@
  *   tf.gather(x, tf.tensor1d([3, 1], 'int32'));   // rows 3 and 1 of x, copied as blocks
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs, WasmBackendLike } from './wasmUtil';
-
-let stock: tf.KernelConfig | undefined;
+import { callStock, KernelArgs, wasmKernel, WasmBackendLike } from './wasmUtil';
 
 interface HeapBackend extends WasmBackendLike {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
@@ -41,18 +39,7 @@ export function gatherWasm(args: KernelArgs): tf.TensorInfo {
       return out;
     }
   }
-  if (stock == null) throw new Error("robustlens wasm GatherV2: tfjs' own kernel was not captured.");
-  return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  return callStock('GatherV2', args);
 }
 
-/** Keep tfjs' own wasm GatherV2 (call before replacing it). */
-export function captureStockGather(): void {
-  const k = tf.getKernel('GatherV2', 'wasm');
-  if (k != null && k.kernelFunc !== (gatherWasm as unknown)) stock = k;
-}
-
-export const gatherWasmConfig: tf.KernelConfig = {
-  kernelName: 'GatherV2',
-  backendName: 'wasm',
-  kernelFunc: gatherWasm as unknown as tf.KernelFunc,
-};
+export const gatherWasmConfig = wasmKernel('GatherV2', gatherWasm);

@@ -12,34 +12,14 @@
  *   tf.log1p(tf.scalar(1e-8))   // 1e-8 on wasm as on cpu (tfjs-wasm 4.22 gave 0)
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapF32, KernelArgs, WasmBackendLike } from './wasmUtil';
-
-let stock: tf.KernelConfig | undefined;
+import { callStock, heapUnary, KernelArgs, wasmKernel, WasmBackendLike } from './wasmUtil';
 
 export function log1pWasm(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as WasmBackendLike;
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype !== 'float32') {
-    if (stock == null) throw new Error(`robustlens wasm Log1p: tfjs' own kernel (for ${x.dtype}) was not captured.`);
-    return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-  }
-  const out = backend.makeOutput(x.shape, 'float32');
-  const n = tf.util.sizeFromShape(x.shape);
-  if (n === 0) return out;
-  const xv = heapF32(backend, x); // views only after the allocation
-  const ov = heapF32(backend, out);
+  if (x.dtype !== 'float32') return callStock('Log1p', args);
+  const { out, n, xv, ov } = heapUnary(args.backend as WasmBackendLike, x);
   for (let i = 0; i < n; i++) ov[i] = Math.log1p(xv[i]);
   return out;
 }
 
-/** Keep tfjs' own wasm Log1p for other dtypes (call before replacing it). */
-export function captureStockLog1p(): void {
-  const k = tf.getKernel('Log1p', 'wasm');
-  if (k != null && k.kernelFunc !== log1pWasm) stock = k;
-}
-
-export const log1pWasmConfig: tf.KernelConfig = {
-  kernelName: 'Log1p',
-  backendName: 'wasm',
-  kernelFunc: log1pWasm as unknown as tf.KernelFunc,
-};
+export const log1pWasmConfig = wasmKernel('Log1p', log1pWasm);

@@ -12,18 +12,7 @@
  *   registerWasmKernels(); // then tf.matMul(a, b, false, true) runs on XNNPACK
  */
 import * as tf from '@tensorflow/tfjs';
-import { callKernel, disposeInfos, KernelArgs, WasmBackendLike } from './wasmUtil';
-
-/** tfjs' own kernels, captured before robustlens' wrappers replace them. */
-const stock = new Map<string, tf.KernelConfig>();
-
-/** Remember tfjs' BatchMatMul / _FusedMatMul before replacing them (called by registerWasmKernels). */
-export function captureStockMatMul(): void {
-  for (const name of ['BatchMatMul', '_FusedMatMul']) {
-    const k = tf.getKernel(name, 'wasm');
-    if (k != null && k.kernelFunc !== matMulWrapper(name)) stock.set(name, k);
-  }
-}
+import { callKernel, callStock, disposeInfos, KernelArgs, WasmBackendLike } from './wasmUtil';
 
 function swapLast(backend: WasmBackendLike, x: tf.TensorInfo): tf.TensorInfo {
   const r = x.shape.length;
@@ -39,10 +28,8 @@ function matMulWrapper(name: string): tf.KernelFunc {
   let f = wrappers.get(name);
   if (f) return f;
   f = ((args: KernelArgs): tf.TensorInfo => {
-    const base = stock.get(name);
-    if (base == null) throw new Error(`robustlens: tfjs' wasm ${name} kernel was not captured; call registerWasmKernels() once.`);
     const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-    if (!attrs.transposeA && !attrs.transposeB) return base.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    if (!attrs.transposeA && !attrs.transposeB) return callStock(name, args);
     const backend = args.backend as WasmBackendLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const made: tf.TensorInfo[] = [];
@@ -51,11 +38,7 @@ function matMulWrapper(name: string): tf.KernelFunc {
     const bb = attrs.transposeB ? swapLast(backend, b) : b;
     if (bb !== b) made.push(bb);
     try {
-      return base.kernelFunc({
-        inputs: { ...args.inputs, a: aa, b: bb },
-        backend: args.backend as tf.KernelBackend,
-        attrs: { ...(args.attrs ?? {}), transposeA: false, transposeB: false } as tf.NamedAttrMap,
-      }) as tf.TensorInfo;
+      return callStock(name, { inputs: { ...args.inputs, a: aa, b: bb }, backend: args.backend, attrs: { ...(args.attrs ?? {}), transposeA: false, transposeB: false } as tf.NamedAttrMap });
     } finally {
       disposeInfos(backend, ...made);
     }

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeKernels } from './wasmKernels';
+import { convGeometry } from './wasmUtil';
 
 export const MAX_POOL_GRAD_KERNEL = 'RobustlensMaxPoolGrad';
 
@@ -33,18 +34,8 @@ export function maxPoolFirstMaxGrad(args: { inputs: tf.NamedTensorInfoMap; backe
   const backend = args.backend as AnyBackend;
   const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = (args.attrs ?? {}) as unknown as tf.MaxPoolAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW } = info;
-  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const { B, H, W, C, oH, oW, fH, fW, sH, sW, top, left } = convGeometry(info);
   const size = B * H * W * C;
   // wasm: work on views of the wasm heap (no copies); cpu/webgl: readSync + makeTensorInfo
   const heap = typeof backend.typedArrayFromHeap === 'function' && typeof backend.makeOutput === 'function';
@@ -107,10 +98,7 @@ function firstMax2x2(xv: Float32Array, dyv: Float32Array, dx: Float32Array, B: n
 }
 
 function firstMaxGeneral(xv: Float32Array, dyv: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW } = info;
-  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const { B, H, W, C, oH, oW, fH, fW, sH, sW, top, left } = convGeometry(info);
   const cells = new Int32Array(fH * fW);
   for (let b = 0; b < B; b++) {
     for (let oy = 0; oy < oH; oy++) {

@@ -10,9 +10,7 @@
  * Other dtypes go to tfjs' own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapF32, KernelArgs, WasmBackendLike } from './wasmUtil';
-
-const stock = new Map<string, tf.KernelConfig>();
+import { callStock, heapF32, KernelArgs, WasmBackendLike } from './wasmUtil';
 
 /**
  * Collapse a broadcast: drop output dimensions of size 1, merge neighbours whose broadcast
@@ -92,9 +90,7 @@ function makeKernel(name: 'Minimum' | 'Maximum'): tf.KernelFunc {
     const backend = args.backend as unknown as WasmBackendLike;
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (a.dtype !== 'float32' || b.dtype !== 'float32') {
-      const s = stock.get(name);
-      if (!s) throw new Error(`robustlens: tfjs' own wasm ${name} kernel was not captured.`);
-      return s.kernelFunc(args);
+      return callStock(name, args as unknown as KernelArgs);
     }
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const out = backend.makeOutput(outShape, 'float32');
@@ -108,11 +104,3 @@ function makeKernel(name: 'Minimum' | 'Maximum'): tf.KernelFunc {
 
 export const minimumWasmConfig: tf.KernelConfig = { kernelName: 'Minimum', backendName: 'wasm', kernelFunc: makeKernel('Minimum') };
 export const maximumWasmConfig: tf.KernelConfig = { kernelName: 'Maximum', backendName: 'wasm', kernelFunc: makeKernel('Maximum') };
-
-/** Keep tfjs' own wasm Minimum/Maximum for dtypes other than float32 (call before replacing them). */
-export function captureStockMinMax(): void {
-  for (const c of [minimumWasmConfig, maximumWasmConfig]) {
-    const k = tf.getKernel(c.kernelName, 'wasm');
-    if (k != null && k.kernelFunc !== c.kernelFunc) stock.set(c.kernelName, k);
-  }
-}

@@ -17,23 +17,12 @@
  *   tf.sign(tf.tensor1d([1e-30, -1e-8, 0, NaN]))   // [1, -1, 0, 0] on wasm as on cpu
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapF32, KernelArgs, WasmBackendLike } from './wasmUtil';
-
-let stock: tf.KernelConfig | undefined;
+import { callStock, heapUnary, KernelArgs, wasmKernel, WasmBackendLike } from './wasmUtil';
 
 export function signWasm(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as WasmBackendLike;
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype !== 'float32') {
-    if (stock == null) throw new Error(`robustlens wasm Sign: tfjs' own kernel (for ${x.dtype}) was not captured.`);
-    return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-  }
-  const out = backend.makeOutput(x.shape, 'float32');
-  const n = tf.util.sizeFromShape(x.shape);
-  if (n === 0) return out;
-  // views only after the allocation (makeOutput may grow the heap)
-  const xv = heapF32(backend, x);
-  const ov = heapF32(backend, out);
+  if (x.dtype !== 'float32') return callStock('Sign', args);
+  const { out, n, xv, ov } = heapUnary(args.backend as WasmBackendLike, x);
   for (let i = 0; i < n; i++) {
     const v = xv[i];
     ov[i] = v > 0 ? 1 : v < 0 ? -1 : 0;
@@ -41,14 +30,4 @@ export function signWasm(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-/** Keep tfjs' own wasm Sign for int32 (call before replacing it). */
-export function captureStockSign(): void {
-  const k = tf.getKernel('Sign', 'wasm');
-  if (k != null && k.kernelFunc !== signWasm) stock = k;
-}
-
-export const signWasmConfig: tf.KernelConfig = {
-  kernelName: 'Sign',
-  backendName: 'wasm',
-  kernelFunc: signWasm as unknown as tf.KernelFunc,
-};
+export const signWasmConfig = wasmKernel('Sign', signWasm);

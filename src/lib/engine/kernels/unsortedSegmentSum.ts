@@ -11,7 +11,7 @@
  *   tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), tf.tensor1d([0, 1, 0], 'int32'), 2) // [4, 2]
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs, readI32, WasmBackendLike } from './wasmUtil';
+import { KernelArgs, readI32, wasmKernel, WasmBackendLike } from './wasmUtil';
 
 export function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
@@ -41,8 +41,4 @@ export function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
   return backend.makeOutput(outShape, x.dtype === 'int32' ? 'int32' : 'float32', undefined, out);
 }
 
-export const unsortedSegmentSumConfig: tf.KernelConfig = {
-  kernelName: 'UnsortedSegmentSum',
-  backendName: 'wasm',
-  kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc,
-};
+export const unsortedSegmentSumConfig = wasmKernel('UnsortedSegmentSum', unsortedSegmentSumWasm);

@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { ConvGeometry } from './wasmUtil';
 
 /** The exported C functions (pointers and sizes are i32). */
 export interface KernelExports {
@@ -101,5 +102,25 @@ function instantiate(b: BackendInternals): NativeKernels | null {
   } catch (e) {
     loadError = e instanceof Error ? e.message : String(e);
     return null;
+  }
+}
+
+/**
+ * Run a C kernel on x as a forward conv of geometry g reads it (dilation 1): x in place when the
+ * conv has no top/left padding and every row/column it reads exists, else a zero-padded scratch
+ * copy of Hp x Wp, Hp = (oH - 1) sH + fH, Wp = (oW - 1) sW + fW (freed afterwards).
+ * `run` gets the pointer and the spatial size of what it reads.
+ */
+export function onPaddedInput(k: NativeKernels, x: tf.TensorInfo, g: ConvGeometry, run: (xp: number, Hp: number, Wp: number) => void): void {
+  const { B, H, W, C, oH, oW, fH, fW, sH, sW, top, left } = g;
+  const Hp = (oH - 1) * sH + fH;
+  const Wp = (oW - 1) * sW + fW;
+  if (top === 0 && left === 0 && Hp <= H && Wp <= W) return run(k.ptr(x), H, W);
+  const buf = k.malloc(B * Hp * Wp * C * 4);
+  try {
+    k.exports.pad_nhwc(k.ptr(x), B, H, W, C, top, left, Hp, Wp, buf);
+    run(buf, Hp, Wp);
+  } finally {
+    k.free(buf);
   }
 }

@@ -8,7 +8,7 @@
 import type { SynthImageSet } from '../../data';
 import { barFigure, FigureSpec, lineFigure, mapGridFigure, scatterFigure } from '../../report/figures';
 import { SensitivityProfile } from './activationSensitivityProfile';
-import { METHOD_LABELS, METHODS, METRIC_META, MethodName } from './interpretabilityScores';
+import { METHOD_LABELS, METHODS, METRIC_META, METRICS, MethodName } from './interpretabilityScores';
 import { FamilySummary } from './summariseFamilies';
 
 /** Rows of an h x w x c image (channel mean) from a flat array. */
@@ -116,5 +116,21 @@ export function tradeoffFigure(rows: { lambda: number; accuracy: number; ratio: 
     title: `Activation-sensitivity regulariser: sensitivity vs accuracy over λ${o.label ? ` (${o.label})` : ''}`,
     xTitle: 'λ',
     yTitle: 'relative to standard / accuracy',
+  });
+}
+
+/** One method's metrics per family as bars with 95% CI half-widths (summariseFamilies rows), arrows giving each metric's direction. */
+export function metricsBarFigure(s: FamilySummary[], method: MethodName): FigureSpec {
+  const rows = s.filter((r) => r.method === method);
+  const cell = (f: string, k: string) => {
+    const r = rows.find((q) => q.family === f && q.metric === k);
+    if (!r) throw new Error(`metricsBarFigure: no ${method} / ${k} summary for "${f}".`);
+    return r;
+  };
+  return barFigure({
+    categories: METRICS.map((k) => METRIC_META[k].name + (METRIC_META[k].higherIsBetter ? ' ↑' : ' ↓')),
+    series: [...new Set(rows.map((r) => r.family))].map((f) => ({ name: f, values: METRICS.map((k) => cell(f, k).mean), error: METRICS.map((k) => (cell(f, k).hi - cell(f, k).lo) / 2) })),
+    title: `${METHOD_LABELS[method]} maps: interpretability metrics per family (95% CI)`,
+    yTitle: 'value',
   });
 }

@@ -6,7 +6,7 @@
  */
 export { CLAIMS, PAPER, config } from './config';
 export type { P3Config, ImageDataset } from './config';
-export { loadImageSets, loadTrainSet, paperDataDir, describeP3Data, P3_DATA_FILES } from './loadImageSets';
+export { loadImageSets, loadTrainSet, paperDataDir, P3_DATA_FILES } from './loadImageSets';
 export type { P3Data } from './loadImageSets';
 export { family, families } from './families';
 export type { Family, FamilyKind } from './families';
@@ -28,8 +28,22 @@ export { claimVerdicts, claimSummary, metricVerdict, verdictOf } from './claimVe
 export type { VerdictRow, Verdict, MetricVerdict, ClaimSummaryOptions } from './claimVerdicts';
 export { robustnessSweep } from './robustnessSweep';
 export type { SweepRow } from './robustnessSweep';
-export { synthExamplesFigure, sensitivityLayerFigure, sensitivityNeuronFigure, robustnessFigure, attributionGridFigure, familyTableWide, rowsOf, tradeoffFigure } from './figures';
+export { synthExamplesFigure, sensitivityLayerFigure, sensitivityNeuronFigure, robustnessFigure, attributionGridFigure, familyTableWide, rowsOf, tradeoffFigure, metricsBarFigure } from './figures';
 export { fitSensitivityRegularised, sensitivityPenalty, batchSpread, regulariserEta, warmLambda, acts, PENALTIES, ETAS } from './fitSensitivityRegularised';
 export type { SensitivityRegularisedOptions, PenaltyKind, EtaKind } from './fitSensitivityRegularised';
 export { lambdaSweep, chooseLambda } from './lambdaSweep';
 export type { LambdaRow, LambdaSweepOptions } from './lambdaSweep';
+export { sweepRegulariser, lambdaTable } from './sweepRegulariser';
+export type { RegulariserSweep, RegulariserEffect } from './sweepRegulariser';
+export { trainImageModels } from './trainImageModels';
+export { familySensitivity, layerSensitivityRows, familySensitivityRows } from './familySensitivity';
+export type { FamilyProfile } from './familySensitivity';
+export { accuracyAndRobustness } from './accuracyAndRobustness';
+export type { Costs, CostRow, RobustnessRow } from './accuracyAndRobustness';
+export { scoreModels } from './scoreModels';
+export type { ScoredModels } from './scoreModels';
+export { planComparisons } from './planComparisons';
+export type { ComparisonPlan } from './planComparisons';
+export { cellVerdicts, claims } from './claims';
+export { chosenLambdaText, regulariserText, conclusionText } from './conclusionText';
+export type { ConclusionContext } from './conclusionText';

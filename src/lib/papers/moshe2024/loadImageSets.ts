@@ -9,7 +9,7 @@
  *   images.mnist.train.shape // [1000, 28, 28, 1]
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadCifar10, loadFashionMnist, loadMnist, synthImages } from '../../data';
 import type { ImageSet, SynthImageSet } from '../../data';
 import { ImageDataset, P3Config } from './config';
@@ -71,7 +71,3 @@ export function loadImageSets(cfg: P3Config): P3Data {
   return { synthTrain, synthTest, synthValid, images };
 }
 
-/** Join a data root and a set's folder (for messages). */
-export function describeP3Data(): string {
-  return (Object.keys(P3_DATA_FILES) as ImageDataset[]).map((d) => `${join('$ROBUSTLENS_P3_DATA', P3_DATA_FILES[d].folder)}/: ${P3_DATA_FILES[d].files.join(', ')}`).join('\n');
-}

@@ -63,7 +63,7 @@ export function pickExcerpts(songs: SvdSong[], options: PickOptions): ExcerptRef
 }
 
 /** Log-mel excerpts [N, 115, 80] (plain arrays, unstandardised). */
-function logMelRows(songs: SvdSong[], refs: ExcerptRef[]): Float32Array {
+export function logMelRows(songs: SvdSong[], refs: ExcerptRef[]): Float32Array {
   const F = EXCERPT_FRAMES * N_MELS;
   const out = new Float32Array(refs.length * F);
   refs.forEach((r, i) => {
@@ -79,10 +79,15 @@ function logMelRows(songs: SvdSong[], refs: ExcerptRef[]): Float32Array {
 /** Standardised log-mel excerpts x [N, 115, 80, 1] and labels y [N, 1] (the detector's input). */
 export function excerptBatch(songs: SvdSong[], refs: ExcerptRef[], st: Standardizer): { x: tf.Tensor4D; y: tf.Tensor2D } {
   if (refs.length === 0) throw new Error('excerptBatch: no excerpts given.');
-  const raw = logMelRows(songs, refs);
-  const z = applyStandardizer(st, { data: raw, shape: [refs.length * EXCERPT_FRAMES, N_MELS] });
-  const y = Float32Array.from(refs, (r) => songs[r.song].labels[r.centre]);
-  return { x: tf.tensor4d(z.data, [refs.length, EXCERPT_FRAMES, N_MELS, 1]), y: tf.tensor2d(y, [refs.length, 1]) };
+  return standardisedBatch(logMelRows(songs, refs), Float32Array.from(refs, (r) => songs[r.song].labels[r.centre]), st);
+}
+
+/** Raw log-mel rows [N * 115 * 80] and labels [N] -> standardised x [N, 115, 80, 1], y [N, 1]. */
+export function standardisedBatch(raw: Float32Array, labels: Float32Array, st: Standardizer): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const n = labels.length;
+  if (n === 0 || raw.length !== n * EXCERPT_FRAMES * N_MELS) throw new Error(`standardisedBatch: ${raw.length} values do not make ${n} excerpts of ${EXCERPT_FRAMES} x ${N_MELS}.`);
+  const z = applyStandardizer(st, { data: raw, shape: [n * EXCERPT_FRAMES, N_MELS] });
+  return { x: tf.tensor4d(z.data, [n, EXCERPT_FRAMES, N_MELS, 1]), y: tf.tensor2d(labels, [n, 1]) };
 }
 
 /** Linear mel magnitudes exp(logMel) of the excerpts, [N, 115, 80] (the spectrogram attack's domain). */

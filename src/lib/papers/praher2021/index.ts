@@ -17,6 +17,8 @@ export type { P2Data } from './prepareData';
 export { detectorDomains } from './detector';
 export type { DetectorDomains } from './detector';
 export { trainDetector, fitSongStandardizer } from './trainDetector';
+export { augmentExcerpts } from './augmentExcerpts';
+export type { AugmentOptions } from './augmentExcerpts';
 export type { TrainDetectorOptions } from './trainDetector';
 export { evaluateDetector } from './evaluateDetector';
 export { craftAdversaries, disposeAdversaries, DIRECTIONS } from './craftAdversaries';

@@ -16,7 +16,8 @@ import { checkOptions } from '../../engine';
 import { singingVoiceCnn } from '../../models/singingVoiceCnn';
 import { fit } from '../../train/fit';
 import type { Progress, EpochRecord } from '../../train/loop';
-import { excerptBatch, pickExcerpts } from './excerpts';
+import { AugmentOptions, augmentExcerpts } from './augmentExcerpts';
+import { excerptLabels, logMelRows, pickExcerpts, standardisedBatch } from './excerpts';
 import { SvdSong } from './songs';
 
 /** Per-band mean / std of the log-mel over all frames of the training songs. */
@@ -31,11 +32,17 @@ export interface TrainDetectorOptions {
   /** Half the excerpts sung, half not (default true; the songs are 55-80 % sung). */
   balanced?: boolean;
   width?: number;
+  /** Batch normalisation in the network (singingVoiceCnn's batchNorm; default false). */
+  batchNorm?: boolean;
   /** Dropout of the dense layers (default 0.5 as the original). */
   dropout?: number;
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  /** Learning rate per epoch: 'constant' (default) or 'cosine' (lr (1 + cos(pi (e - 1) / E)) / 2). */
+  lrSchedule?: 'constant' | 'cosine';
+  /** Augmented copies of the training excerpts (augmentExcerpts; default none). */
+  augment?: Omit<AugmentOptions, 'seed'>;
   seed?: number;
   onEpoch?: (p: Progress) => void | Promise<void>;
   onStep?: (p: Progress) => void | Promise<void>;
@@ -46,17 +53,21 @@ export async function trainDetector(
   st: Standardizer,
   options: TrainDetectorOptions,
 ): Promise<{ model: tf.LayersModel; history: EpochRecord[]; nExcerpts: number; positiveShare: number }> {
-  checkOptions('trainDetector', options, ['perSong', 'balanced', 'width', 'dropout', 'epochs', 'batchSize', 'lr', 'seed', 'onEpoch', 'onStep']);
-  const { perSong, balanced = true, width = 1, dropout = 0.5, epochs = 1, batchSize = 32, lr = 1e-3, seed = 0 } = options;
+  checkOptions('trainDetector', options, ['perSong', 'balanced', 'width', 'batchNorm', 'dropout', 'epochs', 'batchSize', 'lr', 'lrSchedule', 'augment', 'seed', 'onEpoch', 'onStep']);
+  const { perSong, balanced = true, width = 1, dropout = 0.5, epochs = 1, batchSize = 32, lr = 1e-3, lrSchedule = 'constant', augment, batchNorm = false, seed = 0 } = options;
+  if (lrSchedule !== 'constant' && lrSchedule !== 'cosine') throw new Error(`trainDetector: lrSchedule must be 'constant' or 'cosine', got ${lrSchedule}.`);
   const refs = balanced
     ? [0, 1].flatMap((label) => pickExcerpts(songs, { perSong: Math.ceil(perSong / 2), seed: seed + label, label: label as 0 | 1 }))
     : pickExcerpts(songs, { perSong, seed });
-  const { x, y } = excerptBatch(songs, refs, st);
+  let raw = logMelRows(songs, refs), labels = Float32Array.from(excerptLabels(songs, refs));
+  if (augment && augment.copies > 0) ({ raw, labels } = augmentExcerpts(raw, labels, { ...augment, seed }));
+  const { x, y } = standardisedBatch(raw, labels, st);
   try {
-    const model = singingVoiceCnn({ width, dropout, seed });
-    const r = await fit(model, { x, y }, { epochs, batchSize, lr, loss: 'bce', seed, onEpoch: options.onEpoch, onStep: options.onStep });
-    const positiveShare = y.mean().dataSync()[0];
-    return { model, history: r.history, nExcerpts: refs.length, positiveShare };
+    const model = singingVoiceCnn({ width, dropout, batchNorm, seed });
+    const schedule = lrSchedule === 'cosine' ? (e: number, E: number) => (lr * (1 + Math.cos((Math.PI * (e - 1)) / E))) / 2 : undefined;
+    const r = await fit(model, { x, y }, { epochs, batchSize, lr, lrSchedule: schedule, loss: 'bce', seed, onEpoch: options.onEpoch, onStep: options.onStep });
+    const positiveShare = labels.reduce((a, b) => a + b, 0) / labels.length;
+    return { model, history: r.history, nExcerpts: labels.length, positiveShare };
   } finally {
     x.dispose();
     y.dispose();
