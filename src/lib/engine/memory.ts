@@ -11,7 +11,7 @@
  *   const rows = rowsWithinBudget('lime', model, x.shape.slice(1), batchSize);   // <= batchSize
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkedModel } from './validate';
+import { checkedModel, probeModel } from './validate';
 import type { Model } from './model';
 
 /** The budget in bytes (ROBUSTLENS_MEMORY_MB, default 1024 MiB). */
@@ -107,7 +107,8 @@ export function passBytesPerRow(where: string, model: Model, x: tf.Tensor, pass:
   let byModel = measured.get(model);
   const hit = byModel?.get(key);
   if (hit !== undefined) return hit;
-  const fn = checkedModel(where, model); // a model error in the probe is named like the method's own
+  const fn = checkedModel(where, model);
+  probeModel(where, fn, x); // model mistakes (shape, outputs) named like the method's own checks, with x's shape
   const row = x.slice(0, 1);
   let peak: number;
   try {
