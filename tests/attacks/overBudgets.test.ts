@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
-import { overBudgets } from '../../src/lib/attacks';
+import { overBudgets, successByBudget } from '../../src/lib/attacks';
 
 before(setup);
 
@@ -67,4 +67,24 @@ test('stops calling the attack once every example succeeded; a result of the wro
     /returned 2 results for 3 examples/,
   );
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('successByBudget: success iff the distance (or first successful eps) is within the budget; budgets keep their order', () => {
+  // d: example 0 crosses at 0.1, 1 never (NaN), 2 at 0.3, 3 is already adversarial (d 0)
+  const r = successByBudget([0.1, NaN, 0.3, 0], [0.5, 0.05, 0.3], [false, false, false, true]);
+  assert.deepEqual(r.success, [[true, false, true, true], [false, false, false, true], [true, false, true, true]]);
+  assert.deepEqual(r.successRate, [0.75, 0.25, 0.75]);
+  // robust: not already adversarial and not successful within the budget
+  assert.deepEqual(r.robustAccuracy, [0.25, 0.75, 0.25]);
+  assert.deepEqual(successByBudget([], [0.1], []).robustAccuracy, [NaN]);
+  assert.throws(() => successByBudget([0.1, 0.2], [0.1], [false]), /2 distances but 1 clean flags/);
+});
+
+test("successByBudget on overBudgets' firstEps is the cumulative success of the runs (what sweep reports)", async () => {
+  const { runAt } = fake(need);
+  const b = await overBudgets([0.3, 0.1, 0.2], 4, runAt);
+  const r = successByBudget(b.firstEps, b.epsilons, [false, false, false, false]);
+  const cum = b.success.map((_, k) => b.success.slice(0, k + 1).reduce((a, row) => a.map((v, i) => v || row[i])));
+  assert.deepEqual(r.success, cum);
+  assert.deepEqual(r.robustAccuracy, [0.75, 0.5, 0.25]);
 });

@@ -544,3 +544,25 @@ test('attributionAgreement: cos(SM, BSM) and cos(IG, BIG) per image; not-found i
   assert.ok(row.excluded!.some((e) => e.startsWith('L2 eps 1: failed the masking checks')));
   assert.equal(P4.claims({ ...ev, agreement: undefined }, { nBoot: 200, minN: 10 }).length, rows.length - 1);
 });
+
+test('notebook tables and the robust rung shown: classCounts, ladderTable, mostRobustPassing', () => {
+  const train = synthImages({ n: 24, size: 16, classes: 4, seed: 5, polarity: 'random' });
+  const testSet = synthImages({ n: 12, size: 16, classes: 4, seed: 6, polarity: 'random' });
+  const counts = P4.classCounts(train, testSet);
+  assert.deepEqual(counts.map((r) => r.class), testSet.classes);
+  assert.equal(counts.reduce((s, r) => s + r.train, 0), 24);
+  assert.equal(counts.reduce((s, r) => s + r.test, 0), 12);
+  assert.equal(counts.reduce((s, r) => s + r.darkTest, 0), Array.from(testSet.signs).filter((v) => v < 0).length);
+  assert.ok(counts.some((r) => r.darkTest > 0) && counts.every((r) => r.darkTest <= r.test));
+  const rung = (name: string, eps: number, init: string | null) => ({ name, eps, init, model: null as unknown as tf.LayersModel, seconds: 3, cached: true, finalLoss: 0.2, config: {}, epochs: 5, warmupEpochs: 0 });
+  const ladder = [rung('standard', 0, null), rung('L2 eps 0.5', 0.5, 'standard'), rung('L2 eps 1', 1, 'L2 eps 0.5')];
+  const t = P4.ladderTable(ladder, [0.9, 0.8, 0.7]);
+  assert.deepEqual(Object.keys(t[0]), ['model', 'trainEps', 'initialisedFrom', 'epochs', 'epsWarmupEpochs', 'finalTrainLoss', 'cleanAcc', 'trainSeconds', 'cached']);
+  assert.deepEqual([t[0].initialisedFrom, t[2].initialisedFrom, t[1].cleanAcc, t[1].cached], ['scratch', 'L2 eps 0.5', 0.8, 'true']);
+  assert.throws(() => P4.ladderTable(ladder, [0.9]), /3 rungs but 1 accuracies/);
+  assert.equal(P4.mostRobustPassing(ladder, [true, true, true]), 2);
+  assert.equal(P4.mostRobustPassing(ladder, [true, true, false]), 1);
+  assert.equal(P4.mostRobustPassing(ladder, [true, false, false]), 2, 'none passed: the last rung is shown');
+  assert.equal(P4.mostRobustPassing(ladder, [false, false, true]), 2);
+  assert.throws(() => P4.mostRobustPassing(ladder, [true]), /3 rungs but 1 masking results/);
+});

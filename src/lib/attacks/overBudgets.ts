@@ -74,3 +74,37 @@ export async function overBudgets<R extends AttackResult>(
   }
   return out;
 }
+
+export interface SuccessByBudget {
+  /** [budget][example]: the example is adversarial within that budget. */
+  success: boolean[][];
+  /** Per budget: share of examples adversarial within it. */
+  successRate: number[];
+  /** Per budget: share neither adversarial before the attack nor within the budget. */
+  robustAccuracy: number[];
+}
+
+/**
+ * Per-budget success from each example's smallest successful budget, or from the distance of its
+ * closest adversary (a minimal-norm attack's result), as Foolbox turns a minimisation attack into
+ * success per epsilon:
+ *   success_k(i) = d_i <= eps_k   (d_i NaN: no adversary found),
+ *   robustAccuracy_k = (1/N) sum_i [not alreadyAdversarial_i] [not success_k(i)].
+ * Budgets keep the order given. attacks.sweep (d = overBudgets' firstEps) and P4's boundary table
+ * (d = the boundary distance) read their robust accuracy from here.
+ *
+ * @example
+ *   successByBudget([0.1, NaN, 0.3], [0.2, 0.5], [false, false, true]).robustAccuracy  // [1/3, 1/3]
+ */
+export function successByBudget(d: readonly number[], epsilons: readonly number[], alreadyAdversarial: readonly boolean[]): SuccessByBudget {
+  const n = d.length;
+  if (alreadyAdversarial.length !== n) throw new Error(`successByBudget: ${n} distances but ${alreadyAdversarial.length} clean flags.`);
+  const out: SuccessByBudget = { success: [], successRate: [], robustAccuracy: [] };
+  for (const eps of epsilons) {
+    const s = d.map((v) => v <= eps);
+    out.success.push(s);
+    out.successRate.push(s.filter(Boolean).length / n);
+    out.robustAccuracy.push(s.filter((v, i) => !v && !alreadyAdversarial[i]).length / n);
+  }
+  return out;
+}

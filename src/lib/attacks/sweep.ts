@@ -3,7 +3,8 @@
  * rate, robust accuracy and per-example sizes.
  *
  * An adversarial point found at a smaller eps also lies inside every larger ball, so success is
- * reported cumulatively over the budgets sorted ascending:
+ * reported cumulatively over the budgets sorted ascending (successByBudget on the first eps at
+ * which each example succeeded):
  *   success_k(i) = OR_{j <= k} rawSuccess_j(i),   robustAccuracy_k = mean_i !(clean_i || success_k(i))
  * where clean_i says x_i already meets the criterion (e.g. is misclassified). Robust accuracy is
  * therefore non-increasing in eps. rawSuccessRate keeps each budget's own run.
@@ -17,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../engine';
 import { isAdversarial } from './isAdversarial';
-import { overBudgets } from './overBudgets';
+import { overBudgets, successByBudget } from './overBudgets';
 import type { Attack, AttackResult, Labels } from './types';
 
 export interface SweepResult {
@@ -60,24 +61,16 @@ export async function sweep<O extends { eps?: number | number[] }>(
   const clean = await isAdversarial(model, x, y, crit);
   const n = clean.length;
   const b = await overBudgets(epsilons, n, (e) => attack(model, x, y, { ...(rest as object), eps: e } as unknown as O));
-  const out: SweepResult = {
+  const at = successByBudget(b.firstEps, b.epsilons, clean);
+  return {
     epsilons: b.epsilons,
     cleanAccuracy: clean.filter((c) => !c).length / n,
-    successRate: [],
-    rawSuccessRate: [],
-    robustAccuracy: [],
-    success: [],
+    successRate: at.successRate,
+    rawSuccessRate: b.success.map((raw) => raw.filter(Boolean).length / n),
+    robustAccuracy: at.robustAccuracy,
+    success: at.success,
     l2: b.l2,
     linf: b.linf,
     snrDb: b.snrDb,
   };
-  let cum = new Array<boolean>(n).fill(false);
-  for (const raw of b.success) {
-    cum = cum.map((c, i) => c || raw[i]);
-    out.success.push(cum);
-    out.successRate.push(cum.filter(Boolean).length / n);
-    out.rawSuccessRate.push(raw.filter(Boolean).length / n);
-    out.robustAccuracy.push(cum.filter((c, i) => !c && !clean[i]).length / n);
-  }
-  return out;
 }

@@ -2,7 +2,7 @@ export { ready, backendName, describe, requestedBackend, BACKENDS } from './back
 export type { BackendName } from './backend';
 export { Rng, seedFor } from './random';
 export { asFn } from './model';
-export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, checkNumbers, sameShape } from './validate';
+export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, checkNumbers, sameShape, checkName } from './validate';
 export { registerGradientFixes } from './kernels';
 export { gradSafe, releaseAbandonedTape, guardGradientTape } from './tape';
 export { memoryBudgetBytes, bytesPerRow, rowsWithinBudget, passBytesPerRow, rowsPerPass } from './memory';

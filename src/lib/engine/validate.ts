@@ -150,3 +150,15 @@ export function checkNumbers(where: string, spec: Record<string, [number, 'int' 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
+
+/**
+ * Check a name that becomes one file or folder name (a figure, result table, audio clip, model):
+ * letters, digits, '.', '_' and '-', starting with a letter or digit (so never '..', a hidden file
+ * or a path). Returns the name.
+ */
+export function checkName(where: string, name: unknown, what = 'name'): string {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new Error(`${where}: ${what} "${name}" must use only letters, digits, '.', '_' and '-', starting with a letter or digit (it becomes a file or folder name).`);
+  }
+  return name;
+}

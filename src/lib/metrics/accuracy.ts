@@ -22,12 +22,7 @@ export interface AccuracyOptions {
 
 export type Labels = tf.Tensor | number[] | number[][];
 
-const META: MetricMeta = {
-  name: 'Accuracy',
-  description: 'Share of examples whose predicted class equals the label.',
-  higherIsBetter: true,
-  range: [0, 1],
-};
+const META: MetricMeta = { name: 'Accuracy', description: 'Share of examples whose predicted class equals the label.', higherIsBetter: true, range: [0, 1] };
 const KNOWN = ['batchSize', 'threshold', 'output'];
 
 function accuracyImpl(logits: tf.Tensor, y: Labels, options?: AccuracyOptions): MetricResult;

@@ -21,13 +21,7 @@ export interface AverageCorrelationResult extends MetricResult {
   targetNames?: string[];
 }
 
-const META: MetricMeta = {
-  name: 'Average correlation',
-  description: 'Mean over targets of the Pearson correlation between predictions and targets across examples.',
-  higherIsBetter: true,
-  range: [-1, 1],
-  paper: 'arXiv 2508.03780',
-};
+const META: MetricMeta = { name: 'Average correlation', description: 'Mean over targets of the Pearson correlation between predictions and targets across examples.', higherIsBetter: true, range: [-1, 1], paper: 'arXiv 2508.03780' };
 
 function averageCorrelationImpl(pred: TensorLike, target: TensorLike, options: AverageCorrelationOptions = {}): AverageCorrelationResult {
   const where = 'averageCorrelation';

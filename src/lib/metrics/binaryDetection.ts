@@ -28,13 +28,7 @@ export interface BinaryDetectionResult {
   predicted: number[];
 }
 
-const META: MetricMeta = {
-  name: 'Binary detection',
-  description: 'Error, recall, specificity and precision of thresholded binary predictions.',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 2107.09045',
-};
+const META: MetricMeta = { name: 'Binary detection', description: 'Error, recall, specificity and precision of thresholded binary predictions.', higherIsBetter: true, range: [0, 1], paper: 'arXiv 2107.09045' };
 export const ERROR_META: MetricMeta = { name: 'Error', description: 'Share of misclassified examples.', higherIsBetter: false, range: [0, 1] };
 export const RECALL_META: MetricMeta = { name: 'Recall', description: 'Share of positive examples detected (true positive rate).', higherIsBetter: true, range: [0, 1] };
 export const SPECIFICITY_META: MetricMeta = { name: 'Specificity', description: 'Share of negative examples rejected (true negative rate).', higherIsBetter: true, range: [0, 1] };

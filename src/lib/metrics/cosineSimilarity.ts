@@ -9,13 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../engine';
 import { checkBatch, checkSameShape, MetricMeta, MetricResult, scoped, summarise, TensorLike, withMeta, withTensors } from './common';
 
-const META: MetricMeta = {
-  name: 'Cosine alignment',
-  description: 'Cosine similarity between two maps (e.g. input gradient and boundary normal), per example.',
-  higherIsBetter: true,
-  range: [-1, 1],
-  paper: 'arXiv 2103.11257',
-};
+const META: MetricMeta = { name: 'Cosine alignment', description: 'Cosine similarity between two maps (e.g. input gradient and boundary normal), per example.', higherIsBetter: true, range: [-1, 1], paper: 'arXiv 2103.11257' };
 
 function cosineSimilarityImpl(a: TensorLike, b: TensorLike, options: Record<string, never> = {}): MetricResult {
   const where = 'cosineSimilarity';

@@ -12,13 +12,7 @@ import type { Model } from '../engine';
 import { MetricMeta, TensorLike, withMeta } from './common';
 import { featureCurve, FeatureCurveOptions, FeatureCurveResult } from './featureCurve';
 
-const META: MetricMeta = {
-  name: 'Deletion AUC',
-  description: 'Area under the target probability as the most-attributed features are removed first (faithfulness).',
-  higherIsBetter: false,
-  range: [0, 1],
-  paper: 'arXiv 1806.07421',
-};
+const META: MetricMeta = { name: 'Deletion AUC', description: 'Area under the target probability as the most-attributed features are removed first (faithfulness).', higherIsBetter: false, range: [0, 1], paper: 'arXiv 1806.07421' };
 
 function deletionCurveImpl(model: Model, x: tf.Tensor, attribution: TensorLike, options: FeatureCurveOptions = {}): FeatureCurveResult {
   return featureCurve('deletionCurve', META, 'deletion', model, x, attribution, options);

@@ -21,12 +21,7 @@ export interface DetectionCountResult extends MetricResult {
   fraction: number;
 }
 
-const META: MetricMeta = {
-  name: 'Detected perturbed segments',
-  description: "Number of perturbed segments that appear among LIME's top-k segments.",
-  higherIsBetter: true,
-  paper: 'arXiv 2107.09045',
-};
+const META: MetricMeta = { name: 'Detected perturbed segments', description: "Number of perturbed segments that appear among LIME's top-k segments.", higherIsBetter: true, paper: 'arXiv 2107.09045' };
 
 function detectionCountImpl(weights: TensorLike, perturbed: number[][], options: DetectionCountOptions = {}): DetectionCountResult {
   const where = 'detectionCount';

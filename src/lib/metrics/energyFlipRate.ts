@@ -17,13 +17,7 @@ export interface EnergyFlipRateOptions extends FlipOptions {
   k: number | number[];
 }
 
-const META: MetricMeta = {
-  name: 'Energy flip rate',
-  description: 'Share of adversarial examples that still flip when the perturbation is kept only in its k highest-energy segments.',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 2107.09045',
-};
+const META: MetricMeta = { name: 'Energy flip rate', description: 'Share of adversarial examples that still flip when the perturbation is kept only in its k highest-energy segments.', higherIsBetter: true, range: [0, 1], paper: 'arXiv 2107.09045' };
 
 async function energyFlipRateImpl(
   model: Model, x: tf.Tensor, delta: tf.Tensor, segmentation: Segmentation, options: EnergyFlipRateOptions,

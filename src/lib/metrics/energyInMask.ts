@@ -17,13 +17,7 @@ export interface EnergyInMaskOptions {
   energy?: 'squared' | 'absolute';
 }
 
-const META: MetricMeta = {
-  name: 'Energy in mask',
-  description: 'Share of the attribution energy that falls inside the ground-truth region.',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 2103.11257',
-};
+const META: MetricMeta = { name: 'Energy in mask', description: 'Share of the attribution energy that falls inside the ground-truth region.', higherIsBetter: true, range: [0, 1], paper: 'arXiv 2103.11257' };
 
 function energyInMaskImpl(attribution: TensorLike, mask: TensorLike, options: EnergyInMaskOptions = {}): MetricResult {
   const where = 'energyInMask';

@@ -36,6 +36,7 @@ export { cosineSimilarity } from './cosineSimilarity';
 // LIME veracity (P2)
 export { segmentEnergy } from './segmentEnergy';
 export type { SegmentEnergyOptions } from './segmentEnergy';
+export { topKIndices } from './segments';
 export type { Segmentation } from './segments';
 export { segmentFlipRate } from './segmentFlipRate';
 export type { FlipCriterion, FlipOptions, SegmentFlipResult } from './segmentFlipRate';

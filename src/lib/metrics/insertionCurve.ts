@@ -11,13 +11,7 @@ import type { Model } from '../engine';
 import { MetricMeta, TensorLike, withMeta } from './common';
 import { featureCurve, FeatureCurveOptions, FeatureCurveResult } from './featureCurve';
 
-const META: MetricMeta = {
-  name: 'Insertion AUC',
-  description: 'Area under the target probability as the most-attributed features are inserted first (faithfulness).',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 1806.07421',
-};
+const META: MetricMeta = { name: 'Insertion AUC', description: 'Area under the target probability as the most-attributed features are inserted first (faithfulness).', higherIsBetter: true, range: [0, 1], paper: 'arXiv 1806.07421' };
 
 function insertionCurveImpl(model: Model, x: tf.Tensor, attribution: TensorLike, options: FeatureCurveOptions = {}): FeatureCurveResult {
   return featureCurve('insertionCurve', META, 'insertion', model, x, attribution, options);

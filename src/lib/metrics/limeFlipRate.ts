@@ -17,13 +17,7 @@ export interface LimeFlipRateOptions extends FlipOptions {
   k: number | number[] | 'positive';
 }
 
-const META: MetricMeta = {
-  name: 'LIME flip rate',
-  description: "Share of adversarial examples that still flip when the perturbation is kept only in LIME's top-k segments.",
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 2107.09045',
-};
+const META: MetricMeta = { name: 'LIME flip rate', description: "Share of adversarial examples that still flip when the perturbation is kept only in LIME's top-k segments.", higherIsBetter: true, range: [0, 1], paper: 'arXiv 2107.09045' };
 
 async function limeFlipRateImpl(
   model: Model, x: tf.Tensor, delta: tf.Tensor, segmentation: Segmentation, weights: TensorLike, options: LimeFlipRateOptions,

@@ -33,13 +33,7 @@ export interface LimeVeracityCurveResult {
   energyPerExample: number[][];
 }
 
-const META: MetricMeta = {
-  name: 'Flip rate vs k',
-  description: 'Flip rate when keeping the perturbation in the top-k segments of LIME and of the perturbation energy, for each k.',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 2107.09045',
-};
+const META: MetricMeta = { name: 'Flip rate vs k', description: 'Flip rate when keeping the perturbation in the top-k segments of LIME and of the perturbation energy, for each k.', higherIsBetter: true, range: [0, 1], paper: 'arXiv 2107.09045' };
 
 async function limeVeracityCurveImpl(
   model: Model, x: tf.Tensor, delta: tf.Tensor, segmentation: Segmentation, weights: TensorLike, options: LimeVeracityCurveOptions = {},

@@ -22,12 +22,7 @@ export interface MaeIncreaseResult extends MetricResult {
   adversarial: MaeResult;
 }
 
-const META: MetricMeta = {
-  name: 'MAE increase under attack',
-  description: 'How much the mean absolute error grows from clean to adversarial inputs (smaller: more robust).',
-  higherIsBetter: false,
-  paper: 'arXiv 2508.03780',
-};
+const META: MetricMeta = { name: 'MAE increase under attack', description: 'How much the mean absolute error grows from clean to adversarial inputs (smaller: more robust).', higherIsBetter: false, paper: 'arXiv 2508.03780' };
 
 function maeIncreaseImpl(predClean: TensorLike, predAdv: TensorLike, target: TensorLike, options: MaeIncreaseOptions = {}): MaeIncreaseResult {
   const where = 'maeIncrease';

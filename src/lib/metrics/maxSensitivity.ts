@@ -30,13 +30,7 @@ export interface MaxSensitivityOptions {
   clip?: [number, number];
 }
 
-const META: MetricMeta = {
-  name: 'Max-sensitivity',
-  description: 'Largest relative change of the explanation under random perturbations in a small Linf ball.',
-  higherIsBetter: false,
-  range: [0, Infinity],
-  paper: 'arXiv 1901.09392',
-};
+const META: MetricMeta = { name: 'Max-sensitivity', description: 'Largest relative change of the explanation under random perturbations in a small Linf ball.', higherIsBetter: false, range: [0, Infinity], paper: 'arXiv 1901.09392' };
 
 /** Await an explanation callback and take ownership of its map. */
 export async function explainMap(where: string, explain: ExplainFn, x: tf.Tensor): Promise<tf.Tensor> {

@@ -19,13 +19,7 @@ export interface PointingGameOptions {
   absolute?: boolean;
 }
 
-const META: MetricMeta = {
-  name: 'Pointing game',
-  description: 'Share of examples whose maximal attribution lies inside (or within tolerance of) the ground-truth region.',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 1608.00507',
-};
+const META: MetricMeta = { name: 'Pointing game', description: 'Share of examples whose maximal attribution lies inside (or within tolerance of) the ground-truth region.', higherIsBetter: true, range: [0, 1], paper: 'arXiv 1608.00507' };
 
 function pointingGameImpl(attribution: TensorLike, mask: TensorLike, options: PointingGameOptions = {}): MetricResult {
   const where = 'pointingGame';

@@ -38,12 +38,7 @@ export interface RobustAccuracyResult {
   clean: MetricResult;
 }
 
-const META: MetricMeta = {
-  name: 'Robust accuracy',
-  description: 'Share of examples classified correctly on the clean input and on the adversarial input within the budget.',
-  higherIsBetter: true,
-  range: [0, 1],
-};
+const META: MetricMeta = { name: 'Robust accuracy', description: 'Share of examples classified correctly on the clean input and on the adversarial input within the budget.', higherIsBetter: true, range: [0, 1] };
 
 async function robustAccuracyImpl(model: Model, x: tf.Tensor, y: Labels, options: RobustAccuracyOptions): Promise<RobustAccuracyResult> {
   const where = 'robustAccuracy';

@@ -11,11 +11,7 @@ import { checkOptions } from '../engine';
 import { perturbationSizes } from '../attacks/perturbationSizes';
 import { checkBatch, checkSameShape, MetricMeta, MetricResult, summarise, TensorLike, withMeta, withTensors } from './common';
 
-const META: MetricMeta = {
-  name: 'SNR (dB)',
-  description: 'Signal-to-noise ratio of the perturbation, 20 log10(||x|| / ||x - xAdv||); higher is less perceptible.',
-  higherIsBetter: true,
-};
+const META: MetricMeta = { name: 'SNR (dB)', description: 'Signal-to-noise ratio of the perturbation, 20 log10(||x|| / ||x - xAdv||); higher is less perceptible.', higherIsBetter: true };
 
 function snrDbImpl(x: TensorLike, xAdv: TensorLike, options: Record<string, never> = {}): MetricResult {
   const where = 'snrDb';

@@ -10,13 +10,7 @@
 import { checkOptions } from '../engine';
 import { checkBatch, MetricMeta, MetricResult, summarise, TensorLike, withMeta, withTensors } from './common';
 
-const META: MetricMeta = {
-  name: 'Sparseness (Gini)',
-  description: 'Gini index of the absolute attribution: how concentrated the explanation is on few features.',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 1810.06583',
-};
+const META: MetricMeta = { name: 'Sparseness (Gini)', description: 'Gini index of the absolute attribution: how concentrated the explanation is on few features.', higherIsBetter: true, range: [0, 1], paper: 'arXiv 1810.06583' };
 
 function sparsenessImpl(attribution: TensorLike, options: Record<string, never> = {}): MetricResult {
   const where = 'sparseness';

@@ -13,13 +13,7 @@ export interface TopKOverlapOptions {
   k: number | number[];
 }
 
-const META: MetricMeta = {
-  name: 'Top-k overlap',
-  description: 'Share of the k highest-ranked segments that two rankings (e.g. LIME and perturbation energy) have in common.',
-  higherIsBetter: true,
-  range: [0, 1],
-  paper: 'arXiv 2107.09045',
-};
+const META: MetricMeta = { name: 'Top-k overlap', description: 'Share of the k highest-ranked segments that two rankings (e.g. LIME and perturbation energy) have in common.', higherIsBetter: true, range: [0, 1], paper: 'arXiv 2107.09045' };
 
 function topKOverlapImpl(a: TensorLike, b: TensorLike, options: TopKOverlapOptions): MetricResult {
   const where = 'topKOverlap';

@@ -17,10 +17,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkOptions } from '../engine';
+import { checkOptions, checkName } from '../engine';
 import { ModelCard, readCard, stableStringify } from './card';
 import { MODEL_JSON, WEIGHTS_BIN } from './fsHandler';
-import { checkName, modelsDir, unwritableReason } from './modelsDir';
+import { modelsDir, unwritableReason } from './modelsDir';
 import { cleanStale, makeCard, saveModel } from './saveModel';
 import { CardMismatchError, loadModel } from './loadModel';
 import { DigestMismatchError, modelDigests } from './modelDigests';
@@ -72,7 +72,7 @@ export async function getOrTrain(
   options: GetOrTrainOptions = {},
 ): Promise<GetOrTrainResult> {
   checkOptions('getOrTrain', options, ['dir', 'log', 'architecture', 'data', 'force']);
-  checkName('getOrTrain', name);
+  checkName('getOrTrain', name, 'model name');
   if (config === undefined) throw new Error('getOrTrain: config is required (it identifies the model)');
   if (typeof trainFn !== 'function') throw new Error('getOrTrain: trainFn must be a function returning the trained model');
   const root = options.dir ?? modelsDir();
@@ -130,7 +130,7 @@ export async function getOrTrain(
  */
 export function isCached(name: string, config: unknown, options: { dir?: string } = {}): boolean {
   checkOptions('isCached', options, ['dir']);
-  checkName('isCached', name);
+  checkName('isCached', name, 'model name');
   const dir = path.join(options.dir ?? modelsDir(), name);
   if (!fs.existsSync(path.join(dir, MODEL_JSON)) || !fs.existsSync(path.join(dir, WEIGHTS_BIN))) return false;
   try {

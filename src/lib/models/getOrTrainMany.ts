@@ -19,11 +19,11 @@
  *   const rs = await getOrTrainMany(seeds.map((seed) => ({ name: `p3-std-s${seed}`, config: { seed }, trainer: TRAINER, args: { family: 'standard', seed } })), { workers: 'auto' });
  *   rs[0].model; rs[0].cached
  */
-import { checkOptions, defineTask, runTasks, workerCount } from '../engine';
+import { checkOptions, defineTask, runTasks, workerCount, checkName } from '../engine';
 import type { TaskKind } from '../engine';
 import { getOrTrain, isCached } from './getOrTrain';
 import type { GetOrTrainResult, TrainResult } from './getOrTrain';
-import { checkName, modelsDir, unwritableReason } from './modelsDir';
+import { modelsDir, unwritableReason } from './modelsDir';
 
 /** A training function registered under a name, findable on every thread (see defineTrainer). */
 export interface Trainer<A = unknown> {
@@ -108,7 +108,7 @@ function checkSpecs(specs: unknown): asserts specs is ModelSpec[] {
   specs.forEach((s: ModelSpec, i) => {
     if (!s || typeof s !== 'object') throw new Error(`${where}: specs[${i}] must be { name, config, trainer, args }.`);
     checkOptions(`${where}: specs[${i}]`, s, ['name', 'config', 'trainer', 'args', 'architecture']);
-    checkName(where, s.name);
+    checkName(where, s.name, 'model name');
     if (seen.has(s.name)) throw new Error(`${where}: two specs are named "${s.name}"; each model needs its own cache name.`);
     seen.add(s.name);
     if (s.config === undefined) throw new Error(`${where}: specs[${i}] ("${s.name}") has no config (it identifies the model).`);

@@ -16,6 +16,7 @@ export { layerView } from './layerView';
 export { ZeroMeanConv2D } from './ZeroMeanConv2D';
 export { SeededDropout } from './SeededDropout';
 export { kernelInit, scaled } from './init';
+export type { ArchitectureOptions } from './blocks';
 export { fsHandler } from './fsHandler';
 export { modelsDir } from './modelsDir';
 export { saveModel, cleanStale } from './saveModel';

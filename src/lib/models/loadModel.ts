@@ -11,10 +11,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkOptions } from '../engine';
+import { checkOptions, checkName } from '../engine';
 import { fsHandler } from './fsHandler';
 import { configDiff, ModelCard, readCard, stableStringify } from './card';
-import { checkName, modelsDir } from './modelsDir';
+import { modelsDir } from './modelsDir';
 import { cleanStale } from './saveModel';
 import { checkDigests, DigestMismatchError, topologyDigest, weightsDigest } from './modelDigests';
 import './SeededDropout';
@@ -36,7 +36,7 @@ export class CardMismatchError extends Error {
 
 export async function loadModel(name: string, options: LoadModelOptions = {}): Promise<{ model: tf.LayersModel; card: ModelCard }> {
   checkOptions('loadModel', options, ['dir', 'config']);
-  checkName('loadModel', name);
+  checkName('loadModel', name, 'model name');
   const root = options.dir ?? modelsDir();
   cleanStale(root, name);
   const dir = path.join(root, name);

@@ -22,15 +22,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../engine';
-import { checkShape, scaled } from './init';
-import { convBnRelu, linear } from './blocks';
+import { scaled } from './init';
+import { ArchitectureOptions, convBnRelu, linear, maxPool, modelInput } from './blocks';
 import { SeededDropout } from './SeededDropout';
 import { layerView } from './layerView';
 
 export type MerHead = 'A2E' | 'A2B2E' | 'A2M2E';
 export const MER_HEADS: readonly MerHead[] = ['A2E', 'A2B2E', 'A2M2E'];
 
-export interface MerCnnOptions {
+export interface MerCnnOptions extends ArchitectureOptions {
   head?: MerHead;
   /** [frames, bins, 1]. Default [313, 149, 1] (10 s at 31.3 fps x 149 log-filtered bins). */
   inputShape?: number[];
@@ -40,8 +40,6 @@ export interface MerCnnOptions {
   dropout?: number;
   emotions?: number;
   midLevel?: number;
-  seed?: number;
-  name?: string;
   /**
    * BatchNorm moving-average momentum (Keras convention). Default 0.9: the authors' PyTorch code uses
    * PyTorch's default momentum 0.1, which is Keras 0.9 (tfjs's own default 0.99 would leave the
@@ -55,17 +53,16 @@ export function merCnn(options: MerCnnOptions = {}): tf.LayersModel {
   const { head = 'A2E', inputShape = [313, 149, 1], width = 1, dropout = 0.3, emotions = 8, midLevel = 7, seed = 0, bnMomentum = 0.9 } = options;
   if (!(bnMomentum >= 0 && bnMomentum < 1)) throw new Error(`merCnn: bnMomentum must be in [0, 1), got ${bnMomentum}`);
   if (!MER_HEADS.includes(head)) throw new Error(`merCnn: head must be one of ${MER_HEADS.join(', ')}, got "${head}"`);
-  checkShape('merCnn', inputShape, 3);
   type S = tf.SymbolicTensor;
   const c = (n: number) => scaled(n, width);
-  const input = tf.input({ shape: inputShape, name: 'input' });
+  const input = modelInput('merCnn', inputShape, 3);
   let h: S = convBnRelu(input, c(64), 5, 2, 'conv1', seed, true, bnMomentum);
   h = convBnRelu(h, c(64), 3, 1, 'conv2', seed, true, bnMomentum);
-  h = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool1' }).apply(h) as S;
+  h = maxPool(h, 2, 'pool1');
   h = new SeededDropout({ rate: dropout, seed, name: 'drop1' }).apply(h) as S;
   h = convBnRelu(h, c(128), 3, 1, 'conv3', seed, true, bnMomentum);
   h = convBnRelu(h, c(128), 3, 1, 'conv4', seed, true, bnMomentum);
-  h = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool2' }).apply(h) as S;
+  h = maxPool(h, 2, 'pool2');
   h = new SeededDropout({ rate: dropout, seed, name: 'drop2' }).apply(h) as S;
   h = convBnRelu(h, c(256), 3, 1, 'conv5', seed, true, bnMomentum);
   h = convBnRelu(h, c(256), 3, 1, 'conv6', seed, true, bnMomentum);

@@ -10,13 +10,6 @@ export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv ? path.resolve(fromEnv) : path.resolve(__dirname, '..', '..', '..', 'models');
 }
 
-/** A model name is one path segment: letters, digits, '.', '_', '-' (not starting with '.'). */
-export function checkName(where: string, name: string): void {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-    throw new Error(`${where}: model name "${name}" must be letters, digits, '.', '_' or '-' (one folder name, not starting with '.')`);
-  }
-}
-
 /**
  * Why models cannot be saved under `root`, or null when they can: creates the folder if missing,
  * then writes and removes a probe file (what a save does first). Never throws.

@@ -11,11 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../engine';
-import { checkShape, scaled } from './init';
-import { convBnRelu, linear } from './blocks';
+import { scaled } from './init';
+import { ArchitectureOptions, convBnRelu, linear, modelInput } from './blocks';
 
-export interface ResNetSmallOptions {
-  inputShape?: number[];
+export interface ResNetSmallOptions extends ArchitectureOptions {
   classes?: number;
   /** Multiplier on the stage channels [16, 32, 64]. Default 1. */
   width?: number;
@@ -23,16 +22,13 @@ export interface ResNetSmallOptions {
   blocks?: number;
   /** Channels per stage before width scaling. Default [16, 32, 64]. */
   channels?: number[];
-  seed?: number;
-  name?: string;
 }
 
 export function resNetSmall(options: ResNetSmallOptions = {}): tf.LayersModel {
   checkOptions('resNetSmall', options, ['inputShape', 'classes', 'width', 'blocks', 'channels', 'seed', 'name']);
   const { inputShape = [32, 32, 3], classes = 10, width = 1, blocks = 1, channels = [16, 32, 64], seed = 0, name = 'resNetSmall' } = options;
-  checkShape('resNetSmall', inputShape, 3);
   type S = tf.SymbolicTensor;
-  const input = tf.input({ shape: inputShape, name: 'input' });
+  const input = modelInput('resNetSmall', inputShape, 3);
   let h: S = convBnRelu(input, scaled(channels[0], width), 3, 1, 'stem', seed);
   let cin = scaled(channels[0], width);
   channels.forEach((c0, s) => {

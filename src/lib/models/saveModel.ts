@@ -14,10 +14,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { backendName, checkOptions } from '../engine';
+import { backendName, checkOptions, checkName } from '../engine';
 import { fsHandler, fsyncDir, writeFileSynced } from './fsHandler';
 import { CARD_JSON, CARD_VERSION, ModelCard } from './card';
-import { checkName, modelsDir } from './modelsDir';
+import { modelsDir } from './modelsDir';
 import { modelDigests } from './modelDigests';
 
 export interface SaveModelOptions {
@@ -91,7 +91,7 @@ export function makeCard(model: tf.LayersModel, name: string, options: SaveModel
 
 export async function saveModel(model: tf.LayersModel, name: string, options: SaveModelOptions): Promise<ModelCard> {
   checkOptions('saveModel', options, ['dir', 'config', 'architecture', 'seed', 'data', 'metrics', 'history', 'trainingSeconds']);
-  checkName('saveModel', name);
+  checkName('saveModel', name, 'model name');
   if (!options || !('config' in options) || options.config === undefined) throw new Error('saveModel: options.config is required (it identifies the model)');
   const root = options.dir ?? modelsDir();
   fs.mkdirSync(root, { recursive: true });

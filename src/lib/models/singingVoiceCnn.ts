@@ -16,11 +16,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../engine';
-import { checkShape, kernelInit, scaled } from './init';
+import { kernelInit, scaled } from './init';
+import { ArchitectureOptions, conv, flatten, maxPool, modelInput } from './blocks';
 import { ZeroMeanConv2D } from './ZeroMeanConv2D';
 import { SeededDropout } from './SeededDropout';
 
-export interface SingingVoiceCnnOptions {
+export interface SingingVoiceCnnOptions extends ArchitectureOptions {
   /** [frames, melBands, 1]. Default [115, 80, 1]. */
   inputShape?: number[];
   /** Multiplier on conv channels [64, 32, 128, 64] and dense units [256, 64]. Default 1. */
@@ -30,30 +31,22 @@ export interface SingingVoiceCnnOptions {
   zeroMean?: boolean;
   /** Batch normalisation before each hidden activation (default false). */
   batchNorm?: boolean;
-  seed?: number;
-  name?: string;
 }
 
 export function singingVoiceCnn(options: SingingVoiceCnnOptions = {}): tf.LayersModel {
   checkOptions('singingVoiceCnn', options, ['inputShape', 'width', 'dropout', 'zeroMean', 'batchNorm', 'seed', 'name']);
   const { inputShape = [115, 80, 1], width = 1, dropout = 0.5, zeroMean = true, batchNorm = false, seed = 0, name = 'singingVoiceCnn' } = options;
-  checkShape('singingVoiceCnn', inputShape, 3);
   type S = tf.SymbolicTensor;
   const lrelu = (x: S, n: string) =>
     tf.layers.leakyReLU({ alpha: 0.01, name: `${n}_lrelu` }).apply(batchNorm ? (tf.layers.batchNormalization({ epsilon: 1e-4, name: `${n}_bn` }).apply(x) as S) : x) as S;
-  const conv = (x: S, f: number, n: string) =>
-    lrelu(tf.layers.conv2d({ filters: scaled(f, width), kernelSize: 3, padding: 'valid', kernelInitializer: kernelInit(seed, n), name: n }).apply(x) as S, n);
-  const input = tf.input({ shape: inputShape, name: 'input' });
-  const first = zeroMean
-    ? new ZeroMeanConv2D({ filters: scaled(64, width), kernelSize: 3, padding: 'valid', seed, name: 'conv1' })
-    : tf.layers.conv2d({ filters: scaled(64, width), kernelSize: 3, padding: 'valid', kernelInitializer: kernelInit(seed, 'conv1'), name: 'conv1' });
-  let h: S = lrelu(first.apply(input) as S, 'conv1');
-  h = conv(h, 32, 'conv2');
-  h = tf.layers.maxPooling2d({ poolSize: 3, strides: 3, name: 'pool1' }).apply(h) as S;
-  h = conv(h, 128, 'conv3');
-  h = conv(h, 64, 'conv4');
-  h = tf.layers.maxPooling2d({ poolSize: 3, strides: 3, name: 'pool2' }).apply(h) as S;
-  h = tf.layers.flatten({ name: 'flatten' }).apply(h) as S;
+  const convL = (x: S, f: number, n: string) => lrelu(conv(x, scaled(f, width), n, seed, { padding: 'valid' }), n);
+  const input = modelInput('singingVoiceCnn', inputShape, 3);
+  let h: S = zeroMean
+    ? lrelu(new ZeroMeanConv2D({ filters: scaled(64, width), kernelSize: 3, padding: 'valid', seed, name: 'conv1' }).apply(input) as S, 'conv1')
+    : convL(input, 64, 'conv1');
+  h = maxPool(convL(h, 32, 'conv2'), 3, 'pool1');
+  h = maxPool(convL(convL(h, 128, 'conv3'), 64, 'conv4'), 3, 'pool2');
+  h = flatten(h);
   [256, 64].forEach((u, i) => {
     const n = `dense${i + 1}`;
     h = new SeededDropout({ rate: dropout, seed, name: `drop${i + 1}` }).apply(h) as S;

@@ -8,7 +8,8 @@
 import * as path from 'node:path';
 import { writeWav } from '../audio/wav';
 import { displayBundle, escapeHtml } from './display';
-import { checkName, figuresDir, writeAtomic } from './paths';
+import { checkName } from '../engine';
+import { figuresDir, writeAtomic } from './paths';
 
 /** HTML of an audio player for a mono signal (peak-normalised to 0.99 if it clips). */
 export function audioHtml(signal: Float32Array, sampleRate: number, label = ''): string {
@@ -32,7 +33,7 @@ export function audioPlayer(signal: Float32Array, sampleRate: number, opts: { la
   const html = audioHtml(signal, sampleRate, opts.label ?? opts.name ?? 'audio');
   displayBundle({ 'text/html': html, 'text/plain': `[audio ${opts.label ?? ''}: ${signal.length} samples at ${sampleRate} Hz]` });
   if (!opts.name) return undefined;
-  const file = path.join(figuresDir(), `${checkName(opts.name)}.wav`);
+  const file = path.join(figuresDir(), `${checkName('report', opts.name, 'output name')}.wav`);
   writeAtomic(file, writeWav(signal, sampleRate, { bitDepth: 16 }));
   return file;
 }

@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkName, figuresDir, writeAtomic } from './paths';
+import { checkName } from '../engine';
+import { figuresDir, writeAtomic } from './paths';
 import type { FigureSpec } from './figureSpec';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -110,7 +111,7 @@ export function figureHtml(spec: FigureSpec, title: string): string {
  */
 export async function saveFigure(spec: FigureSpec, name: string): Promise<{ html: string; json: string; png: string | null; pngBytes: Uint8Array | null }> {
   const dir = figuresDir();
-  checkName(name);
+  checkName('report', name, 'output name');
   const lib = path.join(dir, 'plotly.min.js');
   if (!fs.existsSync(lib)) fs.copyFileSync(plotlyPath(), lib);
   const html = path.join(dir, `${name}.html`);

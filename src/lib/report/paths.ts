@@ -29,14 +29,6 @@ export function linkHref(file: string): string {
   return path.relative(base, path.resolve(file)).split(path.sep).map(encodeURIComponent).join('/');
 }
 
-/** Check a file stem: letters, digits, '-', '_' and '.' only, so outputs land where expected. */
-export function checkName(name: string): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) {
-    throw new Error(`report: output name "${name}" must use only letters, digits, '-', '_' and '.' (it becomes a file name).`);
-  }
-  return name;
-}
-
 /** Write a file atomically: write a temp file beside it, then rename. */
 export function writeAtomic(file: string, content: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;

@@ -12,7 +12,8 @@
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { displayBundle, escapeHtml } from './display';
-import { checkName, figuresDir, linkHref, writeAtomic } from './paths';
+import { checkName } from '../engine';
+import { figuresDir, linkHref, writeAtomic } from './paths';
 
 type Cell = string | number | boolean | null | undefined;
 type Record_ = Record<string, Cell>;
@@ -158,7 +159,7 @@ export function toText(t: Frame | Record_[], opts: TableOptions = {}): string {
 
 /** Save a table as figures/<name>.csv (full precision, atomic); returns the path. */
 export function saveTable(t: Frame | Record_[], name: string): string {
-  const file = path.join(figuresDir(), `${checkName(name)}.csv`);
+  const file = path.join(figuresDir(), `${checkName('report', name, 'output name')}.csv`);
   writeAtomic(file, toCsv(t));
   return file;
 }

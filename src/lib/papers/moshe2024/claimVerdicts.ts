@@ -17,7 +17,6 @@ import type { Claim, Verdict } from '../../stats';
 import { Comparison } from './compareFamilies';
 
 export type MetricVerdict = 'supports' | 'contradicts' | 'n.s.';
-export type { Verdict };
 
 export interface VerdictRow {
   claim: string;

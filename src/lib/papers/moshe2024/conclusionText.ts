@@ -1,15 +1,16 @@
 /**
  * The prose of the P3 notebook, built from computed results only (conventions 15: it says nothing
  * the rows do not): the lambda the rule chose (§3), what the regulariser did to activation
- * sensitivity before the verdicts (§8), and the closing summary: the claims, the costs in clean and
- * robust accuracy per family, the standard model's sensitivity profile, what is reconstruction, and
- * the run time.
+ * sensitivity before the verdicts (§8), and the closing summary: the verdict count (the verdicts
+ * themselves stand with their criteria in the claims table), the costs in clean and robust accuracy
+ * per family, the standard model's sensitivity profile, what is reconstruction, and the run time.
  *
  * @example
  *   console.log(chosenLambdaText(reg));
  *   report.markdown(regulariserText(reg, cfg));
  *   report.markdown(conclusionText(claims, { cfg, fams, imageFams, costs, profile, datasets: Object.keys(data.images), run }));
  */
+import { VERDICTS } from '../../stats';
 import type { Claim } from '../../stats';
 import type { Costs } from './accuracyAndRobustness';
 import type { SensitivityProfile } from './activationSensitivityProfile';
@@ -62,8 +63,8 @@ export function conclusionText(claims: Claim[], ctx: ConclusionContext): string 
   const robOf = (ds: string, fam: string) => mean(costs.sweep.filter((r) => r.dataset === ds && r.family === fam && Math.abs(r.eps - eps[ds]) < 1e-9).map((r) => r.robustAccuracy));
   const per = (ds: string, fs: Family[], f: (ds: string, fam: string) => number) => fs.map((q) => `${q.label} ${f(ds, q.label).toFixed(3)}`).join(', ');
   return [
-    '| claim (paper, abstract) | paper | verdict | ours |', '|---|---|---|---|',
-    ...claims.map((c) => `| ${c.claim} | claimed | **${c.verdict}** | ${c.ours} |`),
+    `**${claims.filter((c) => c.verdict === 'holds').length} of ${claims.length} claims hold at ${cfg.scale} scale** (${VERDICTS.map((v) => [v, claims.filter((c) => c.verdict === v).length] as const).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`).join(', ')}; ` +
+      'each verdict with its criterion and our numbers in the table above).',
     '',
     `Costs (synth, mean over seeds): clean accuracy ${per('synth', fams, accOf)}; robust accuracy at ε = ${cfg.train.eps.synth}: ${per('synth', fams, robOf)}.`,
     ...ctx.datasets.map((ds) => `${ds}: clean ${per(ds, imageFams, accOf)}; robust at ε = ${eps[ds]}: ${per(ds, imageFams, robOf)}.`),

@@ -15,7 +15,7 @@
  *   adv.snrDb; adv.magClean; adv.deltaMag; disposeAdversaries(adv);
  */
 import * as tf from '@tensorflow/tfjs';
-import { flipAttack } from '../../attacks/flipAttack';
+import { flipAttack } from '../../attacks';
 import { checkOptions } from '../../engine';
 import { DetectorDomains } from './detector';
 import { excerptLabels, excerptMagnitudes, excerptWaves, ExcerptRef } from './excerpts';

@@ -18,9 +18,8 @@
  *   d.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeSpectrogram } from '../../audio/makeSpectrogram';
-import { applyStandardizer, Standardizer } from '../../audio/standardizer';
-import { layerView } from '../../models/layerView';
+import { makeSpectrogram, applyStandardizer, Standardizer } from '../../audio';
+import { layerView } from '../../models';
 import { EXCERPT_FRAMES, N_MELS } from './songs';
 
 export interface DetectorDomains {

@@ -7,9 +7,9 @@
  *   const r = evaluateDetector(model, test, st, { perSong: 600 });   // r.detection.error.value, r.probs
  */
 import * as tf from '@tensorflow/tfjs';
-import { Standardizer } from '../../audio/standardizer';
+import { Standardizer } from '../../audio';
 import { checkOptions } from '../../engine';
-import { binaryDetection, BinaryDetectionResult } from '../../metrics/binaryDetection';
+import { binaryDetection, BinaryDetectionResult } from '../../metrics';
 import { excerptBatch, ExcerptRef, pickExcerpts } from './excerpts';
 import { SvdSong } from './songs';
 

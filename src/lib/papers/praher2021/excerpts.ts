@@ -9,7 +9,7 @@
  *   const { x, y } = excerptBatch(songs, picks, standardizer);   // [N, 115, 80, 1], [N, 1]
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyStandardizer, Standardizer } from '../../audio/standardizer';
+import { applyStandardizer, Standardizer } from '../../audio';
 import { checkOptions, Rng, seedFor } from '../../engine';
 import { EXCERPT_FRAMES, EXCERPT_SAMPLES, HOP, N_MELS, SvdSong } from './songs';
 

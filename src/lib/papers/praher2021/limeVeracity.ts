@@ -15,13 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../../engine';
-import { audioTimeFreqGrid } from '../../explain/audioTimeFreqGrid';
-import { lime } from '../../explain/lime';
-import { energyFlipRate } from '../../metrics/energyFlipRate';
-import { limeFlipRate } from '../../metrics/limeFlipRate';
-import { limeVeracityCurve, LimeVeracityCurveResult } from '../../metrics/limeVeracityCurve';
-import { segmentEnergy } from '../../metrics/segmentEnergy';
-import { topKOverlap } from '../../metrics/topKOverlap';
+import { audioTimeFreqGrid, lime } from '../../explain';
+import { energyFlipRate, limeFlipRate, limeVeracityCurve, LimeVeracityCurveResult, segmentEnergy, topKOverlap } from '../../metrics';
 import { Adversaries } from './craftAdversaries';
 import { DetectorDomains } from './detector';
 import { EXCERPT_FRAMES, N_MELS } from './songs';

@@ -14,8 +14,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { resample } from '../../audio/resample';
-import { readWav, toMono } from '../../audio/wav';
+import { resample, readWav, toMono } from '../../audio';
 import { checkOptions } from '../../engine';
 import { makeSong, SAMPLE_RATE, SvdSong } from './songs';
 

@@ -14,14 +14,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../../engine';
-import { binaryDetection } from '../../metrics/binaryDetection';
-import { getOrTrain } from '../../models/getOrTrain';
+import { binaryDetection } from '../../metrics';
+import { getOrTrain } from '../../models';
 import type { P2Config } from './config';
 import { evaluateDetector } from './evaluateDetector';
 import type { P2Data } from './prepareData';
 import { SvdSong } from './songs';
 import { fitSongStandardizer, trainDetector } from './trainDetector';
-import type { Standardizer } from '../../audio/standardizer';
+import type { Standardizer } from '../../audio';
 
 /** The config a P2 detector is cached under: the detector's training settings, the seed, its training songs and the data settings. */
 export function detectorCacheConfig(cfg: P2Config, trainSongs: SvdSong[]): Record<string, unknown> {

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions, Rng, seedFor } from '../../engine';
-import { integratedGradients } from '../../explain/integratedGradients';
+import { integratedGradients } from '../../explain';
 import { DetectorDomains } from './detector';
 import { GRID, limeOffValue, N_SEGMENTS } from './limeVeracity';
 

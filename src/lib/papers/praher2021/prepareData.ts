@@ -6,7 +6,7 @@
  * @example
  *   const { train, test, description } = prepareData(config());
  */
-import { loadJamendoLyrics } from '../../data/loadJamendoLyrics';
+import { loadJamendoLyrics } from '../../data';
 import type { P2Config } from './config';
 import { loadSvdCorpus, svdCorpusDir } from './loadSvdCorpus';
 import { songsFromJamendo, SvdSong } from './songs';

@@ -29,7 +29,7 @@
  *   const adv = pickAdversaries(d, [r], { direction: 'sing->no sing', perSong: 10, seed: 2021 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyStandardizer } from '../../audio/standardizer';
+import { applyStandardizer } from '../../audio';
 import { checkOptions, Rng, seedFor } from '../../engine';
 import type { Adversaries, AttackDomain, Direction } from './craftAdversaries';
 import { DIRECTIONS } from './craftAdversaries';

@@ -9,11 +9,8 @@
  *   const songs = songsFromJamendo(data.loadJamendoLyrics(), { mergeGap: 0.5 });
  *   songs[0].logMel.shape; // [frames, 80]
  */
-import { melSpectrogram } from '../../audio/spectrogram';
-import type { Mat } from '../../audio/mat';
-import type { SynthSingingData } from '../../audio/synthSingingMix';
-import type { JamendoSong } from '../../data/loadJamendoLyrics';
-import { sungFrames } from '../../data/sungFrames';
+import { melSpectrogram, type Mat, type SynthSingingData } from '../../audio';
+import { type JamendoSong, sungFrames } from '../../data';
 import { checkOptions } from '../../engine';
 
 export const SAMPLE_RATE = 22050;

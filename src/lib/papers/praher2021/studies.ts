@@ -16,19 +16,17 @@
  *   const v = await veracityStudy(d, test, cfg);   v.sets['no sing->sing'].wave.top3
  */
 import * as tf from '@tensorflow/tfjs';
-import { detectionCount } from '../../metrics/detectionCount';
+import { detectionCount, segmentEnergy, topKIndices } from '../../metrics';
 import type { P2Config } from './config';
 import { Adversaries, AttackDomain, craftAdversaries, Direction, DIRECTIONS } from './craftAdversaries';
 import { DetectorDomains } from './detector';
 import { drawShape, SHAPES, ShapeKind } from './drawShape';
 import { excerptBatch, ExcerptRef } from './excerpts';
 import { excerptImage, GRID, limeExplain, limeOnAdversaries, LimeSet, logMelPair, N_SEGMENTS, veracity, VeracityResult } from './limeVeracity';
-import { segmentEnergy } from '../../metrics/segmentEnergy';
-import { topKIndices } from '../../metrics/segments';
 import { attackSong, chooseSpans, disposeSongAttack, framePSing, pickAdversaries, SongAttack } from './songAttack';
 import { pooledIntegratedGradients, segmentMasks } from './plantedTruth';
 import { SvdSong } from './songs';
-import type { Standardizer } from '../../audio/standardizer';
+import type { Standardizer } from '../../audio';
 import type { VeracitySets } from './summaries';
 
 /** One attacked span: where, how many Adam steps, whether every frame flipped, SNR (dB). */

@@ -7,8 +7,7 @@
  * @example
  *   showTable(table1(sets), { title: 'Table 1', name: 'p2_table1' });
  */
-import { median } from '../../stats/median';
-import type { Claim, Verdict } from '../../stats/claims';
+import { median, type Claim, type Verdict } from '../../stats';
 import { PAPER } from './config';
 import type { AttackDomain, Direction } from './craftAdversaries';
 import type { VeracityResult } from './limeVeracity';

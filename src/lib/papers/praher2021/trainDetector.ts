@@ -11,11 +11,10 @@
  *   const { model, history } = await trainDetector(trainSongs, st, { perSong: 200, width: 0.25, epochs: 3 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { fitStandardizer, Standardizer } from '../../audio/standardizer';
+import { fitStandardizer, Standardizer } from '../../audio';
 import { checkOptions } from '../../engine';
-import { singingVoiceCnn } from '../../models/singingVoiceCnn';
-import { fit } from '../../train/fit';
-import type { Progress, EpochRecord } from '../../train/loop';
+import { singingVoiceCnn } from '../../models';
+import { fit, type Progress, type EpochRecord } from '../../train';
 import { AugmentOptions, augmentExcerpts } from './augmentExcerpts';
 import { excerptLabels, logMelRows, pickExcerpts, standardisedBatch } from './excerpts';
 import { SvdSong } from './songs';
@@ -59,7 +58,7 @@ export async function trainDetector(
   const refs = balanced
     ? [0, 1].flatMap((label) => pickExcerpts(songs, { perSong: Math.ceil(perSong / 2), seed: seed + label, label: label as 0 | 1 }))
     : pickExcerpts(songs, { perSong, seed });
-  let raw = logMelRows(songs, refs), labels = Float32Array.from(excerptLabels(songs, refs));
+  let raw = logMelRows(songs, refs), labels: Float32Array = Float32Array.from(excerptLabels(songs, refs));
   if (augment && augment.copies > 0) ({ raw, labels } = augmentExcerpts(raw, labels, { ...augment, seed }));
   const { x, y } = standardisedBatch(raw, labels, st);
   try {

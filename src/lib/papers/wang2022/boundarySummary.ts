@@ -16,6 +16,7 @@
  *   // { n: 200, found: 198, foundRate: 0.99, medianSearch: 0.41, medianRefined: 0.36, ... }
  */
 import { checkOptions } from '../../engine';
+import { successByBudget } from '../../attacks';
 import { mean, median } from '../../stats';
 
 export interface BoundarySummary {
@@ -49,12 +50,9 @@ export function boundarySummary(
   }
   const ds = search.l2Search.filter((_, i) => search.found[i]);
   const dr = search.l2.filter((_, i) => search.found[i]);
-  const robustAcc: Record<string, number> = {};
-  for (const r of options.budgets ?? []) {
-    let k = 0;
-    for (let i = 0; i < n; i++) if (correct[i] && (!search.found[i] || search.l2[i] > r)) k++;
-    robustAcc[String(r)] = n ? k / n : NaN;
-  }
+  const budgets = options.budgets ?? [];
+  const at = successByBudget(search.l2.map((d, i) => (search.found[i] ? d : NaN)), budgets, correct.map((c) => !c));
+  const robustAcc = Object.fromEntries(budgets.map((r, k) => [String(r), at.robustAccuracy[k]]));
   const count = (m: string) => search.method.filter((v) => v === m).length;
   const stat = (v: number[], f: (a: number[]) => number) => (v.length ? f(v) : NaN);
   return {

@@ -117,3 +117,15 @@ export async function maskingChecks(rungs: MaskingRung[], options: MaskingChecks
     tf.dispose(transfer);
   }
 }
+
+/**
+ * The rung the notebook shows as "robust": the most robust rung (highest index > 0) that passed the
+ * masking checks, or the last rung when none passed (its maps are then shown, and its numbers stay
+ * out of the verdicts).
+ *
+ * @example mostRobustPassing(ladder, [true, true, false]) // 1
+ */
+export function mostRobustPassing(ladder: unknown[], passed: boolean[]): number {
+  if (passed.length !== ladder.length) throw new Error(`mostRobustPassing: ${ladder.length} rungs but ${passed.length} masking results.`);
+  return [...ladder.keys()].reverse().find((i) => i > 0 && passed[i]) ?? ladder.length - 1;
+}
