@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak, maxRelErr } from '../helpers';
 import { passBytesPerRow, rowsPerPass } from '../../src/lib/engine';
-import { saliency, gradientXInput, integratedGradients, big, bsm, occlusion, smoothGrad, agi, gradCam } from '../../src/lib/explain';
+import { saliency, gradientXInput, integratedGradients, big, bsm, occlusion, smoothGrad, agi, gradCam, lime, kernelShap } from '../../src/lib/explain';
 
 before(setup);
 
@@ -55,6 +55,9 @@ const methods: [string, 'forward' | 'backward', Run][] = [
   ['occlusion', 'forward', (f, x) => occlusion(f, x, { target: [0, 1, 2, 0], patch: 1, batchSize: 128 })],
   ['smoothGrad', 'backward', (f, x) => smoothGrad(saliency, { n: 8, seed: 3, batchSize: 64 })(f, x, { target: 0 })],
   ['agi', 'backward', (f, x) => agi(f, x, { target: 0, eps: 0.05, steps: 3, seed: 1, batchSize: 64 })],
+  // plain-function models were not estimated before (lime and kernelShap budgeted LayersModels only)
+  ['lime', 'forward', (f, x) => lime(f, x, { target: 1, segments: new Int32Array([0, 0, 1, 1, 2, 2]), nSamples: 24, seed: 2, batchSize: 64, workers: 0 })],
+  ['kernelShap', 'forward', (f, x) => kernelShap(f, x, { target: 2, segments: new Int32Array([0, 1, 1, 2, 3, 3]), nSamples: 20, seed: 2, batchSize: 64, workers: 0 })],
 ];
 
 for (const [name, pass, run] of methods) {
