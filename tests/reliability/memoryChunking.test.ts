@@ -120,7 +120,7 @@ for (const [name, pass, run] of methods) {
   });
 }
 
-test('gradCam (a LayersModel): rows per pass lowered under the budget, same map; a row over the budget refused before the backend', async () => {
+test('gradCam (a LayersModel): rows per pass lowered under the budget, same map; a row over the budget refused before the batched call', async () => {
   const m = tf.sequential();
   m.add(tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', inputShape: [8, 8, 1], name: 'c', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }));
   m.add(tf.layers.flatten());

@@ -7,8 +7,15 @@
  * Budget: ROBUSTLENS_MEMORY_MB (MiB), default 1024 (wasm32's heap is 4 GiB at most, shared with
  * the models, the data and tfjs' own copies).
  *
+ * Every method that batches model calls (explain, metrics, attacks, train.evaluate) asks
+ * rowsPerPass for its rows per pass: the user's batchSize (or the whole batch), lowered so that
+ * rows x (bytes per row of one forward or backward pass) fits the budget. Bytes per row: analytic for
+ * a tf.LayersModel's forward pass (input plus every layer output), measured on one probe row
+ * otherwise (a plain function, or any backward pass). Chunking changes no result: the rows of a
+ * pass are independent, and sums over chunks only change their order (tests: 1e-6).
+ *
  * @example
- *   const rows = rowsWithinBudget('lime', model, x.shape.slice(1), batchSize);   // <= batchSize
+ *   const rows = rowsPerPass('saliency', model, x, batchSize, 'backward');   // <= batchSize
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkedModel, probeModel } from './validate';
