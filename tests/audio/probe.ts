@@ -97,3 +97,40 @@ function invert(M: number[][]): number[][] {
   }
   return A.map((r) => r.slice(n));
 }
+
+/**
+ * Per-clip correlates of three mid-level qualities in the log-filtered spectrogram (P1's input, hop
+ * 704): triad quality (mean over frames of the best minor- minus the best major-triad chroma template,
+ * 200-2000 Hz, key-invariant), the share of energy above 5 kHz (the pulse), and the bass band's
+ * (< 130 Hz) summed positive log-flux (bass re-attacks).
+ */
+export function conceptCorrelates(x: Float32Array, sampleRate: number): { minorTriad: number; highShare: number; bassOnsets: number } {
+  const opts = { sampleRate, hop: 704, log: 'none' as const };
+  const S = logFilteredSpectrogram(x, opts);
+  const centers = spectrogramConfig('logfilt', opts).filterbank.centers;
+  const [T, B] = S.shape;
+  const pc = Array.from(centers, (f) => ((Math.round(12 * Math.log2(f / 440)) % 12) + 12) % 12);
+  let q = 0, hi = 0, tot = 0, bass = 0, prevBass = 0;
+  for (let t = 0; t < T; t++) {
+    const c = new Array(12).fill(0);
+    let l = 0;
+    for (let b = 0; b < B; b++) {
+      const v = S.data[t * B + b];
+      tot += v;
+      if (centers[b] > 5000) hi += v;
+      if (centers[b] < 130) l += v;
+      if (centers[b] > 200 && centers[b] < 2000) c[pc[b]] += v;
+    }
+    let mi = 0, ma = 0;
+    const s = c.reduce((a, v) => a + v, 0) + 1e-12;
+    for (let r = 0; r < 12; r++) {
+      mi = Math.max(mi, c[r] + c[(r + 3) % 12] + c[(r + 7) % 12]);
+      ma = Math.max(ma, c[r] + c[(r + 4) % 12] + c[(r + 7) % 12]);
+    }
+    q += (mi - ma) / s;
+    const lb = Math.log1p(100 * l);
+    if (t > 0) bass += Math.max(0, lb - prevBass);
+    prevBass = lb;
+  }
+  return { minorTriad: q / T, highShare: hi / (tot + 1e-12), bassOnsets: bass };
+}

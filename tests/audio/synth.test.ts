@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/lib/engine';
+import { Rng, fingerprint } from '../../src/lib/engine';
 import { synthMidLevelMusic, synthSingingMix, melSpectrogram, melFilterbank, frameFeatures, writeWav } from '../../src/lib/audio';
-import { clipFeatures, ridgeProbeR2 } from './probe';
+import { clipFeatures, conceptCorrelates, ridgeProbeR2 } from './probe';
 
 test('synthMidLevelMusic: shapes, names, same seed same bytes, other seed other audio', () => {
   const a = synthMidLevelMusic(3, { seconds: 1, seed: 4 });
@@ -69,12 +69,54 @@ test('synthMidLevelMusic: a linear probe on simple spectral features beats chanc
   assert.ok(emo[1] > 0.3, `energy R^2 ${emo[1]}`);
 });
 
+// P1's demo input is a 96-frame (3.03 s) slice. Version 2 of the generator must make minorness,
+// rhythmic stability and tonal stability audible at that length with the other six controls random;
+// version 1 did not (effect sizes d = 0.11, 0.02, 0.11 for the three correlates below; these tests fail on it).
+function correlateEffect(j: number, key: 'minorTriad' | 'highShare' | 'bassOnsets', version: 1 | 2) {
+  const N = 8;
+  const rows = (v: number) => Array.from({ length: N }, (_, i) => {
+    const r = new Rng(100 + i);
+    return Array.from({ length: 7 }, (_, k) => (k === j ? v : r.uniform()));
+  });
+  const at = (v: number) => synthMidLevelMusic(N, { seconds: 3.03, seed: 9, midLevel: rows(v), version }).audio.map((a) => conceptCorrelates(a, 22050)[key]);
+  const lo = at(0.2), hi = at(0.8);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const vr = (v: number[]) => v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1);
+  return { lo, hi, d: (mean(hi) - mean(lo)) / Math.sqrt((vr(lo) + vr(hi)) / 2) };
+}
+
+test('synthMidLevelMusic v2: minorness is audible in a 3 s clip as minor triads (every clip at 0.8 above every clip at 0.2)', () => {
+  const { lo, hi, d } = correlateEffect(6, 'minorTriad', 2);
+  assert.ok(Math.min(...hi) > Math.max(...lo), `minor-triad score at 0.8 ${hi.map((v) => v.toFixed(3))} vs at 0.2 ${lo.map((v) => v.toFixed(3))}`);
+  assert.ok(d > 1.5, `effect size ${d}`);
+});
+
+test('synthMidLevelMusic v2: rhythmic stability is audible in a 3 s clip as a denser pulse (energy above 5 kHz)', () => {
+  const { d } = correlateEffect(2, 'highShare', 2);
+  assert.ok(d > 1, `effect size ${d}`);
+});
+
+test('synthMidLevelMusic v2: tonal stability is audible in a 3 s clip as a held bass pedal (fewer bass onsets)', () => {
+  const { d } = correlateEffect(5, 'bassOnsets', 2);
+  assert.ok(d < -1, `effect size ${d}`);
+});
+
+test('synthMidLevelMusic: version 1 still renders the first generator byte for byte (the data of version-1 models)', () => {
+  const a = synthMidLevelMusic(3, { seconds: 1, seed: 4, version: 1 });
+  assert.equal(fingerprint(a.audio), 'cee28b87');
+  assert.equal(fingerprint([new Float64Array(a.emotions.flat())]), '5d9259cc');
+  const b = synthMidLevelMusic(3, { seconds: 1, seed: 4 });
+  assert.notEqual(fingerprint(b.audio), 'cee28b87', 'version 2 is the default');
+  assert.deepEqual(b.emotions, a.emotions, 'the emotions depend on the controls, not on the renderer');
+});
+
 test('synthMidLevelMusic: bad options throw', () => {
   assert.throws(() => synthMidLevelMusic(1.5), /n must be a non-negative integer/);
   assert.throws(() => synthMidLevelMusic(1, { seconds: 0 }), /seconds must be positive/);
   assert.throws(() => synthMidLevelMusic(1, { midLevel: [[0.5, 2, 0, 0, 0, 0, 0]] }), /row 0 must hold 7 values in \[0, 1\]/);
   assert.throws(() => synthMidLevelMusic(2, { midLevel: [[0, 0, 0, 0, 0, 0, 0]] }), /midLevel has 1 rows, n = 2/);
   assert.throws(() => synthMidLevelMusic(1, { tempo: 3 } as object), /unknown option "tempo"/);
+  assert.throws(() => synthMidLevelMusic(1, { version: 3 as 2 }), /version must be 1 or 2/);
 });
 
 test('synthSingingMix: labels align with mel frames; seeded; stems add up to the mix', () => {

@@ -125,14 +125,14 @@ test('kindSpec: heads and loss weights as the paper (A2M2E w = 0.5, others 1); u
  * A run whose attack leaves every emotion of excerpt j at yTrue + level + 0.01 * ((j * 7 + seed) % 5) at the last iterate
  * (per-excerpt MAE after attack = level + that offset) and at yTrue + keptLevel at the kept delta; clean predictions are off by 0.05.
  */
-const run = (kind: P.ModelKind, seed: number, level: number, o: { n?: number; keptLevel?: number; corr?: number; trainSeconds?: number; jitter?: number } = {}): P.P1Run => {
+const run = (kind: P.ModelKind, seed: number, level: number, o: { n?: number; keptLevel?: number; corr?: number; trainSeconds?: number; trainPasses?: number; jitter?: number } = {}): P.P1Run => {
   const n = o.n ?? 8, jitter = o.jitter ?? 0.01;
   const excerpts = Array.from({ length: n }, (_, j) => {
     const yTrue = Array.from({ length: 8 }, (_, k) => ((j * 3 + k * 5) % 11) / 10);
     const off = level + jitter * ((j * 7 + seed) % 5);
     return { excerpt: `e${j}`, yTrue, predClean: yTrue.map((v) => v + 0.05), predLast: yTrue.map((v) => v + off), predKept: yTrue.map((v) => v + (o.keptLevel ?? level / 2)), snrDb: 30 + j, snrL2Db: 20 };
   });
-  return { kind, seed, corr: o.corr ?? 0.5, mae: 0.1, trainSeconds: o.trainSeconds ?? 10, code: { kind, seed, excerpts }, bounded: null };
+  return { kind, seed, corr: o.corr ?? 0.5, mae: 0.1, trainSeconds: o.trainSeconds ?? 10, trainPasses: o.trainPasses ?? (kind.startsWith('a') ? 2000 : 1000), code: { kind, seed, excerpts }, bounded: null };
 };
 
 test('summaries: Table 1 mean/std; Fig. 3 at the last iterate (the authors\') and at the kept delta (ours, named); paired tests by (seed, excerpt); compute ratio', () => {
@@ -168,10 +168,37 @@ test('summaries: Table 1 mean/std; Fig. 3 at the last iterate (the authors\') an
   const d = [1, 2, 3].map((s) => [1.0, 2.0, 3.0][s - 1] - [0.5, 0.7, 0.6][s - 1]);
   assert.ok(Math.abs((tt[0].meanDiff as number) - d.reduce((a, b) => a + b) / 3) < 1e-9, 'the offsets cancel: same (seed, excerpt) pairs');
   const cost = P.computeCost(runs);
-  assert.ok(Math.abs((cost[0].ratioToA2M2E as number) - 1) < 1e-12);
+  assert.ok(Math.abs((cost[0].timeRatioToA2M2E as number) - 1) < 1e-12);
+  assert.equal(cost[0].passRatioToA2M2E, 1);
   assert.equal(P.medianOf([Infinity, 3, Infinity]), Infinity);
   assert.ok(Number.isNaN(P.medianOf([NaN])));
   assert.throws(() => P.pairedTests([...runs, run('A2E', 4, 1)]), /different seeds/);
+});
+
+test('trainingPasses: clean epochs count one pass per example; scheduled adversarial epochs add the attack iterations and the extra step', () => {
+  assert.equal(P.trainingPasses({ epochs: 40, nTrain: 240, adversarial: null }), 9600);
+  // epochs 5, 10, ..., 40 scheduled: 8 x (5 + 1) extra passes per example
+  assert.equal(P.trainingPasses({ epochs: 40, nTrain: 240, adversarial: { steps: 5, scheduleEvery: 5 } }), 240 * (40 + 8 * 6));
+  // early stopping after 14 epochs: epochs 5 and 10 scheduled
+  assert.equal(P.trainingPasses({ epochs: 14, nTrain: 10, adversarial: { steps: 50, scheduleEvery: 5 } }), 10 * (14 + 2 * 51));
+  assert.equal(P.trainingPasses({ epochs: 4, nTrain: 10, adversarial: { steps: 50, scheduleEvery: 5 } }), 40, 'no scheduled epoch yet');
+  assert.throws(() => P.trainingPasses({ epochs: 2.5, nTrain: 10, adversarial: null }), /epochs must be a non-negative integer/);
+  assert.throws(() => P.trainingPasses({ epochs: 2, nTrain: 10, adversarial: { steps: 5, scheduleEvery: 0 } }), /scheduleEvery >= 1/);
+});
+
+test('claims: the compute claim is judged on training passes, not on wall time', () => {
+  const grid = (a2m2e: { trainSeconds: number; trainPasses: number }) => [1, 2, 3].flatMap((s) => [
+    run('A2E', s, 1.6), run('A2B2E', s, 1.5), run('A2M2E', s, 0.98, a2m2e),
+    run('aA2E', s, 1.0, { trainSeconds: 30, trainPasses: 2000 }), run('aA2B2E', s, 1.0, { trainSeconds: 30, trainPasses: 2100 }),
+  ]);
+  const cost = (g: P.P1Run[]) => P.claims(g).find((c) => /fraction of adversarial training/.test(c.claim))!;
+  // slower on the clock (a loaded machine) but half the passes: holds
+  const slow = cost(grid({ trainSeconds: 60, trainPasses: 1000 }));
+  assert.equal(slow.verdict, 'holds');
+  assert.match(slow.criterion, /forward\+backward passes.*at most 0.9 x/);
+  assert.match(slow.ours, /1\.0 k passes vs 2\.0 k \/ 2\.1 k \(ratio 0\.50 \/ 0\.48\); wall time 60 s vs 30 s \/ 30 s/);
+  // faster on the clock but as many passes as aA2E: not shown
+  assert.equal(cost(grid({ trainSeconds: 5, trainPasses: 1900 })).verdict, 'not shown');
 });
 
 test('claims: Claim rows whose verdicts follow the paired tests; too few pairs; equivalence margin; reversed; not tested', () => {

@@ -23,7 +23,7 @@
  *   b.found; b.l2Search; b.l2; b.xBoundary.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, probeModel } from '../engine';
+import { asFn, checkOptions, checkInput, probeModel, rowsPerPass } from '../engine';
 import type { Model } from '../engine';
 import { chunkRanges, resolveClassLoss, resolveThreshold } from './common';
 import { perturbationSizes } from './perturbationSizes';
@@ -104,6 +104,9 @@ export async function boundarySearch(model: Model, x: tf.Tensor, y: Labels, opti
   const refine = options.refine ?? 0;
   if (!Number.isInteger(refine) || refine < 0) throw new Error(`${where}: refine must be an integer >= 0 (bisection halvings), got ${refine}.`);
   probeModel(where, asFn(model), x);
+  // rows per chunk of every pass below: batchSize (default the whole batch), lowered under the memory budget
+  const batchSize = rowsPerPass(where, model, x, options.batchSize ?? x.shape[0], 'backward');
+  options = { ...options, batchSize };
   const yUse = y === null || y === undefined ? ownDecisions(model, x, loss, threshold, options.batchSize) : y;
   try {
     const pgdOpts = {

@@ -16,7 +16,7 @@
  *   const r = await cwL2(model, x, y, { steps: 200, binarySearchSteps: 5 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers, rowsPerPass } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import { Adam, attackInChunks, gradWithAux, resolveClassLoss, resolveThreshold, toTensor, whereRows, checkAttackSetup } from './common';
 import { perturbationSizes } from './perturbationSizes';
@@ -208,7 +208,8 @@ export async function cwL2(model: Model, x: tf.Tensor, y: Labels, options: CwL2O
   }
   let r;
   try {
-    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ls, ms) => cwChunk(plan, xs, ls, ms), ['success', 'c'] as const);
+    const rows = rowsPerPass(where, model, x, options.batchSize ?? n, 'backward'); // lowered under the memory budget
+    r = attackInChunks(x, lab, options.mask, rows, (xs, ls, ms) => cwChunk(plan, xs, ls, ms), ['success', 'c'] as const);
   } finally {
     lab.dispose();
   }

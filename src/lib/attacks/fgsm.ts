@@ -8,6 +8,7 @@
  *   const r = await fgsm(model, x, y, { eps: 0.1 });   // for f(x) = w.x: moves x by 0.1 * sign(w)
  */
 import * as tf from '@tensorflow/tfjs';
+import { rowsPerPass } from '../engine';
 import type { Model } from '../engine';
 import { PGD_OPTIONS, planPgd, runPgd } from './pgd';
 import type { PgdOptions, PgdResult } from './pgd';
@@ -20,7 +21,7 @@ const FGSM_OPTIONS = PGD_OPTIONS.filter((k) => !['steps', 'relStepSize', 'stepSi
 export async function fgsm(model: Model, x: tf.Tensor, y: Labels, options: FgsmOptions = {}): Promise<PgdResult> {
   const { plan, lab, eps } = planPgd('fgsm', model, x, y, options, FGSM_OPTIONS);
   try {
-    return runPgd({ ...plan, steps: 1, relStepSize: 1, stepSize: undefined, randomStart: false, restarts: 1 }, x, lab, eps, options.batchSize);
+    return runPgd({ ...plan, steps: 1, relStepSize: 1, stepSize: undefined, randomStart: false, restarts: 1 }, x, lab, eps, rowsPerPass('fgsm', model, x, options.batchSize ?? x.shape[0], 'backward'));
   } finally {
     lab.dispose();
   }

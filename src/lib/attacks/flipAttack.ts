@@ -18,7 +18,7 @@
  *   r.success; r.snrDb; r.iterations;
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers, rowsPerPass } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import { Adam, attackInChunks, chunkRanges, clipDelta, gradWithAux, resolveThreshold, toTensor, whereRows, checkAttackSetup } from './common';
 import { perturbationSizes } from './perturbationSizes';
@@ -145,17 +145,18 @@ export async function flipAttack(model: Model, x: tf.Tensor, y: Labels, options:
   checkNumbers(where, { c: [plan.c, 'nonNegative'], lr: [plan.lr, 'positive'], clip: [plan.clip, 'positive'], steps: [plan.steps, 'int'], checkEvery: [plan.checkEvery, 'int'] });
   const outShape = checkAttackSetup(where, fn, x, plan.range, options.mask);
   const n = x.shape[0];
+  const rows = rowsPerPass(where, fn, x, options.batchSize ?? n, 'backward'); // lowered under the memory budget (the front end included)
   const yT =
     y === null || y === undefined
       ? tf.tidy(() => {
-          const parts = chunkRanges(n, options.batchSize).map(([s, e]) => fn(x.slice(s, e - s)).greater(plan.zThr).toFloat());
+          const parts = chunkRanges(n, rows).map(([s, e]) => fn(x.slice(s, e - s)).greater(plan.zThr).toFloat());
           return tf.concat(parts, 0);
         })
       : toTensor(where, y, 'y');
   const lab = prepareLabels(where, 'bce', yT, outShape, n);
   let r;
   try {
-    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ys, ms) => chunk(plan, xs, ys, ms), ['iterations', 'flippedFraction'] as const);
+    r = attackInChunks(x, lab, options.mask, rows, (xs, ys, ms) => chunk(plan, xs, ys, ms), ['iterations', 'flippedFraction'] as const);
   } finally {
     lab.dispose();
   }

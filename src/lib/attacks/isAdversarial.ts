@@ -8,7 +8,7 @@
  *                    unless options.success gives the task's own criterion.
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, probeModel } from '../engine';
+import { asFn, checkOptions, checkInput, probeModel, rowsPerPass } from '../engine';
 import type { Model } from '../engine';
 import { chunkRanges, batchRows, toTensor } from './common';
 import { broadcastTargets, perExampleLoss, prepareLabels } from './losses';
@@ -81,7 +81,7 @@ export async function isAdversarial(model: Model, x: tf.Tensor, y: Labels, optio
   const spec: CriterionSpec = { loss, targeted, success: options.success, threshold: options.threshold ?? 0.5 };
   const out: boolean[] = [];
   try {
-    for (const [s, e] of chunkRanges(n, options.batchSize)) {
+    for (const [s, e] of chunkRanges(n, rowsPerPass(where, model, x, options.batchSize ?? n, 'forward'))) {
       const v = tf.tidy(() => {
         const xc = x.slice(s, e - s);
         return successTensor(spec, fn(xc), batchRows(lab, s, e, n, lab.rank), xc).dataSync();

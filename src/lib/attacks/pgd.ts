@@ -17,7 +17,7 @@
  *   r.success; r.linf; r.xAdv.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel } from '../engine';
+import { asFn, checkOptions, checkInput, positiveNumber, positiveInt, probeModel, rowsPerPass } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import { checkMask, checkRange, chunkRanges, clipDelta, concatRows, perExample, perExampleList, resolveThreshold, batchRows, toTensor, whereRows } from './common';
 import { perturbationSizes } from './perturbationSizes';
@@ -248,7 +248,8 @@ export async function pgd(model: Model, x: tf.Tensor, y: Labels, options: PgdOpt
 export function pgdSync(model: Model, x: tf.Tensor, y: Labels, options: PgdOptions = {}, where = 'pgd'): PgdResult {
   const { plan, lab, eps } = planPgd(where, model, x, y, options);
   try {
-    return runPgd(plan, x, lab, eps, options.batchSize);
+    // rows per chunk: batchSize (default the whole batch), lowered under the memory budget
+    return runPgd(plan, x, lab, eps, rowsPerPass(where, model, x, options.batchSize ?? x.shape[0], 'backward'));
   } finally {
     lab.dispose();
   }

@@ -15,7 +15,7 @@
  *   const r = refineBoundary(model, x, xAdv, y, { steps: 12 });   r.t; r.xBoundary.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, positiveInt, probeModel } from '../engine';
+import { asFn, checkOptions, checkInput, positiveInt, probeModel, rowsPerPass } from '../engine';
 import type { Model } from '../engine';
 import { chunkRanges, resolveClassLoss, resolveThreshold, batchRows, toTensor } from './common';
 import { successTensor } from './isAdversarial';
@@ -49,12 +49,14 @@ export function refineBoundary(model: Model, x: tf.Tensor, xAdv: tf.Tensor, y: L
   const spec: CriterionSpec = { loss: resolveClassLoss(where, options.loss), targeted: false, threshold: resolveThreshold(where, options.threshold) };
   const fn = asFn(model);
   const n = x.shape[0];
-  const lab = prepareLabels(where, spec.loss, toTensor(where, y, 'y'), probeModel(where, fn, x), n, 'y');
+  const outShape = probeModel(where, fn, x);
+  const rows = rowsPerPass(where, model, x, options.batchSize ?? n, 'forward'); // lowered under the memory budget
+  const lab = prepareLabels(where, spec.loss, toTensor(where, y, 'y'), outShape, n, 'y');
   const ones = x.shape.slice(1).map(() => 1);
   const at = (t: number[], s: number, e: number) => x.slice(s, e - s).add(xAdv.slice(s, e - s).sub(x.slice(s, e - s)).mul(tf.tensor1d(t.slice(s, e)).reshape([e - s, ...ones])));
   const adversarial = (t: number[]): boolean[] => {
     const out: boolean[] = [];
-    for (const [s, e] of chunkRanges(n, options.batchSize)) {
+    for (const [s, e] of chunkRanges(n, rows)) {
       const v = tf.tidy(() => {
         const xt = at(t, s, e);
         return successTensor(spec, fn(xt), batchRows(lab, s, e, n, lab.rank), xt).dataSync();
@@ -74,7 +76,7 @@ export function refineBoundary(model: Model, x: tf.Tensor, xAdv: tf.Tensor, y: L
       });
     }
     const t = hi.map((h, i) => (ok[i] ? h : 1));
-    const parts = chunkRanges(n, options.batchSize).map(([s, e]) => tf.tidy(() => at(t, s, e)));
+    const parts = chunkRanges(n, rows).map(([s, e]) => tf.tidy(() => at(t, s, e)));
     const xBoundary = parts.length === 1 ? parts[0] : tf.concat(parts);
     if (parts.length > 1) tf.dispose(parts);
     return { xBoundary, t };

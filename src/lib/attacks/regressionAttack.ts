@@ -27,7 +27,7 @@
  *   const s = regressionAttackSync(model, x, y, { steps: 50 });                // inside a training callback
  */
 import * as tf from '@tensorflow/tfjs';
-import { asFn, checkOptions, checkInput, checkNumbers } from '../engine';
+import { asFn, checkOptions, checkInput, checkNumbers, rowsPerPass } from '../engine';
 import type { Model, ModelFn } from '../engine';
 import { attackInChunks, Adam, clipDelta, gradWithAux, toTensor, whereRows, checkAttackSetup } from './common';
 import { perturbationSizes } from './perturbationSizes';
@@ -169,7 +169,8 @@ export function regressionAttackSync(model: Model, x: tf.Tensor, y: Labels, opti
   const lab = prepareLabels(where, 'mse', toTensor(where, y, 'y'), outShape, n);
   let r;
   try {
-    r = attackInChunks(x, lab, options.mask, options.batchSize, (xs, ys, ms) => {
+    const rows = rowsPerPass(where, model, x, options.batchSize ?? n, 'backward'); // lowered under the memory budget
+    r = attackInChunks(x, lab, options.mask, rows, (xs, ys, ms) => {
       const c = chunk(plan, xs, ys, ms);
       return { ...c, predLast: c.predLast as unknown as number[] }; // rows, concatenated per chunk like the per-example numbers
     }, ['maeClean', 'maeAdv', 'corrClean', 'corrFinal', 'keptStep', 'predLast'] as const);

@@ -16,7 +16,7 @@
  *   const { map } = await agi(model, x, { target: y, nClasses: 5, eps: 0.05, steps: 20, seed: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, ModelFn, Rng, checkInput, outputs2d, outputCount, positiveInt, checkedModel } from '../engine';
+import { Model, ModelFn, Rng, checkInput, outputs2d, outputCount, positiveInt, checkedModel, rowsPerPass } from '../engine';
 import { Attribution, checkMethodOptions, pickTargets, resolveTargets, TargetOptions } from './common';
 
 export interface AgiOptions extends TargetOptions {
@@ -77,60 +77,71 @@ export async function agi(model: Model, x: tf.Tensor, options: AgiOptions): Prom
   const R = rowEx.length;
 
   const probs: ModelFn = (xx) => (softmax ? tf.softmax(outputs2d(fn(xx))) : outputs2d(fn(xx)));
-  let mapAcc = tf.zeros([B, D]);
   const drop = new Float64Array(B); // sum over paths of p_t(x) - p_t(x_end)
   const reachedN = new Float64Array(B);
-  const exT = tf.tensor1d(targets, 'int32');
-  const p0 = tf.tidy(() => pickTargets(probs(x) as tf.Tensor2D, exT));
+  const rows = rowsPerPass(where, model, x, batchSize, 'backward'); // batchSize, lowered under the memory budget
+  const p0 = tf.tidy(() => {
+    const parts: tf.Tensor[] = [];
+    for (let i = 0; i < B; i += rows) {
+      const k = Math.min(rows, B - i);
+      parts.push(pickTargets(probs(x.slice(i, k)) as tf.Tensor2D, tf.tensor1d(targets.slice(i, i + k), 'int32')));
+    }
+    return parts.length === 1 ? parts[0] : tf.concat(parts);
+  });
   const pStart = await p0.data();
   p0.dispose();
-  exT.dispose();
-  for (let r0 = 0; r0 < R; r0 += batchSize) {
-    const k = Math.min(batchSize, R - r0);
-    const ex = rowEx.slice(r0, r0 + k);
-    const lab = tf.tensor1d(ex.map((i) => targets[i]), 'int32');
-    const adv = tf.tensor1d(rowAdv.slice(r0, r0 + k), 'int32');
-    let cur = tf.tidy(() => tf.gather(x, tf.tensor1d(ex, 'int32')));
-    let acc = tf.zerosLike(cur);
-    let active = tf.ones([k]);
-    try {
-      for (let s = 0; s < steps; s++) {
-        const out = ascendStep({ probs, step, eps, clip, rest }, cur, acc, active, lab, adv);
+  let mapAcc = tf.zeros([B, D]);
+  try {
+    for (let r0 = 0; r0 < R; r0 += rows) {
+      const k = Math.min(rows, R - r0);
+      const ex = rowEx.slice(r0, r0 + k);
+      const lab = tf.tensor1d(ex.map((i) => targets[i]), 'int32');
+      const adv = tf.tensor1d(rowAdv.slice(r0, r0 + k), 'int32');
+      let cur = tf.tidy(() => tf.gather(x, tf.tensor1d(ex, 'int32')));
+      let acc = tf.zerosLike(cur);
+      let active = tf.ones([k]);
+      try {
+        for (let s = 0; s < steps; s++) {
+          const out = ascendStep({ probs, step, eps, clip, rest }, cur, acc, active, lab, adv);
+          cur.dispose();
+          acc.dispose();
+          active.dispose();
+          cur = out.next;
+          acc = out.nextAcc;
+          active = out.act;
+          const n = (await out.nActive.data())[0];
+          out.nActive.dispose();
+          if (n === 0) break;
+        }
+        // endpoints: p_t(x_end) and whether the path reached its class
+        const endT = tf.tidy(() => {
+          const p = probs(cur) as tf.Tensor2D;
+          return tf.stack([pickTargets(p, lab), tf.equal(p.argMax(1), adv).toFloat()]);
+        });
+        const end = await endT.data();
+        endT.dispose();
+        for (let r = 0; r < k; r++) {
+          drop[ex[r]] += pStart[ex[r]] - end[r];
+          reachedN[ex[r]] += end[k + r];
+        }
+        const next = tf.tidy(() => {
+          // mean over each example's paths: one-hot assignment [B, k] @ acc [k, D]
+          const w = tf.tensor2d(ex.flatMap((i) => Array.from({ length: B }, (_, b) => (b === i ? 1 / classes[i].length : 0))), [k, B]);
+          return mapAcc.add(tf.matMul(w, acc.reshape([k, D]), true, false));
+        });
+        mapAcc.dispose();
+        mapAcc = next;
+      } finally {
         cur.dispose();
         acc.dispose();
         active.dispose();
-        cur = out.next;
-        acc = out.nextAcc;
-        active = out.act;
-        const n = (await out.nActive.data())[0];
-        out.nActive.dispose();
-        if (n === 0) break;
+        lab.dispose();
+        adv.dispose();
       }
-      // endpoints: p_t(x_end) and whether the path reached its class
-      const endT = tf.tidy(() => {
-        const p = probs(cur) as tf.Tensor2D;
-        return tf.stack([pickTargets(p, lab), tf.equal(p.argMax(1), adv).toFloat()]);
-      });
-      const end = await endT.data();
-      endT.dispose();
-      for (let r = 0; r < k; r++) {
-        drop[ex[r]] += pStart[ex[r]] - end[r];
-        reachedN[ex[r]] += end[k + r];
-      }
-      const next = tf.tidy(() => {
-        // mean over each example's paths: one-hot assignment [B, k] @ acc [k, D]
-        const w = tf.tensor2d(ex.flatMap((i) => Array.from({ length: B }, (_, b) => (b === i ? 1 / classes[i].length : 0))), [k, B]);
-        return mapAcc.add(tf.matMul(w, acc.reshape([k, D]), true, false));
-      });
-      mapAcc.dispose();
-      mapAcc = next;
-    } finally {
-      cur.dispose();
-      acc.dispose();
-      active.dispose();
-      lab.dispose();
-      adv.dispose();
     }
+  } catch (e) {
+    mapAcc.dispose(); // the model threw in a later chunk
+    throw e;
   }
   const map = mapAcc.reshape(x.shape);
   const sumT = mapAcc.sum(1);

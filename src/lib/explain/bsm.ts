@@ -13,7 +13,7 @@
  *   const { map } = await bsm(model, x, { target: y, boundary: xb });
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, Model, positiveInt, sameShape } from '../engine';
+import { assertFinite, Model, positiveInt, sameShape, rowsPerPass } from '../engine';
 import { Attribution, DEFAULT_BATCH, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { batchedGrad } from './saliency';
 
@@ -33,7 +33,7 @@ export async function bsm(model: Model, x: tf.Tensor, options: BsmOptions): Prom
   const { batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
   const { fn, targets } = modelAndTargets(where, model, x, options.target);
-  return { map: batchedGrad(fn, options.boundary, targets, batchSize) };
+  return { map: batchedGrad(fn, options.boundary, targets, rowsPerPass(where, model, x, batchSize, 'backward')) };
 }
 
 /** The boundary must be a finite tensor shaped exactly like x (one boundary point per example). */

@@ -130,17 +130,20 @@ export function tileList<T>(xs: readonly T[], k: number): T[] {
 export async function forwardTargets(fn: ModelFn, x: tf.Tensor, targets: number[], batchSize: number): Promise<Float32Array> {
   const n = x.shape[0];
   const parts: tf.Tensor[] = [];
-  for (let i = 0; i < n; i += batchSize) {
-    const k = Math.min(batchSize, n - i);
-    parts.push(
-      tf.tidy(() => pickTargets(outputs2d(fn(x.slice(i, k))), tf.tensor1d(targets.slice(i, i + k), 'int32'))),
-    );
+  try {
+    for (let i = 0; i < n; i += batchSize) {
+      const k = Math.min(batchSize, n - i);
+      parts.push(
+        tf.tidy(() => pickTargets(outputs2d(fn(x.slice(i, k))), tf.tensor1d(targets.slice(i, i + k), 'int32'))),
+      );
+    }
+    const all = parts.length === 1 ? parts[0] : tf.concat(parts);
+    const out = (await all.data()) as Float32Array;
+    if (all !== parts[0]) all.dispose();
+    return out;
+  } finally {
+    parts.forEach((p) => p.dispose()); // also when the model throws in a later chunk
   }
-  const all = parts.length === 1 ? parts[0] : tf.concat(parts);
-  const out = (await all.data()) as Float32Array;
-  if (all !== parts[0]) all.dispose();
-  parts.forEach((p) => p.dispose());
-  return out;
 }
 
 /** Per-example sums of a batch tensor ([B, ...] -> number[B]). */
@@ -154,7 +157,8 @@ export async function perExampleSum(t: tf.Tensor): Promise<number[]> {
 /**
  * The weighted path integral shared by IG and BIG on the straight line from baseline to x:
  * returns sum_k weights[k] * grad f_target(baseline + alphas[k] * (x - baseline)), shaped like x.
- * Points are evaluated in chunks of about batchSize rows (several alphas per chunk).
+ * Points are evaluated in chunks of at most batchSize rows (several alphas per chunk; the examples
+ * in slices when there are more than batchSize).
  */
 export function straightPathGradients(
   fn: ModelFn,
@@ -166,6 +170,24 @@ export function straightPathGradients(
   batchSize: number,
 ): tf.Tensor {
   const B = x.shape[0];
+  if (B > batchSize) {
+    // more examples than rows per pass: the examples in slices (each example's sum is unchanged)
+    const parts: tf.Tensor[] = [];
+    try {
+      for (let i = 0; i < B; i += batchSize) {
+        const k = Math.min(batchSize, B - i);
+        const [xs, bs] = [x.slice(i, k), baseline.slice(i, k)];
+        try {
+          parts.push(straightPathGradients(fn, xs, bs, targets.slice(i, i + k), alphas, weights, batchSize));
+        } finally {
+          tf.dispose([xs, bs]);
+        }
+      }
+      return tf.concat(parts);
+    } finally {
+      tf.dispose(parts);
+    }
+  }
   const rest = x.shape.slice(1);
   const ones = rest.map(() => 1);
   const perChunk = Math.max(1, Math.floor(batchSize / B));

@@ -14,7 +14,7 @@
  *   const { map, cam } = await gradCam(model, x, { target: 2, layer: 'conv2' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, checkInput, outputs2d, positiveInt, checkedModel, outputCount } from '../engine';
+import { Model, checkInput, outputs2d, positiveInt, checkedModel, outputCount, rowsPerPass } from '../engine';
 import { Attribution, checkMethodOptions, pickTargets, resolveTargets, TargetOptions } from './common';
 
 export interface GradCamOptions extends TargetOptions {
@@ -50,9 +50,10 @@ export async function gradCam(model: Model, x: tf.Tensor, options: GradCamOption
   const targets = resolveTargets(where, options.target, x.shape[0], nOut);
   const [H, W] = x.shape.slice(1, 3);
   const B = x.shape[0];
+  const rows = rowsPerPass(where, model, x, batchSize, 'backward'); // batchSize, lowered under the memory budget
   const cams: tf.Tensor[] = [];
-  for (let i = 0; i < B; i += batchSize) {
-    const k = Math.min(batchSize, B - i);
+  for (let i = 0; i < B; i += rows) {
+    const k = Math.min(rows, B - i);
     cams.push(
       tf.tidy(() => {
         const A = body.apply(x.slice(i, k), { training: false }) as tf.Tensor;

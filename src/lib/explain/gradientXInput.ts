@@ -9,7 +9,7 @@
  *   const { map } = await gradientXInput(model, x, { target: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, positiveInt } from '../engine';
+import { Model, positiveInt, rowsPerPass } from '../engine';
 import { Attribution, DEFAULT_BATCH, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { batchedGrad } from './saliency';
 
@@ -26,7 +26,7 @@ export async function gradientXInput(model: Model, x: tf.Tensor, options: Gradie
   const { batchSize = DEFAULT_BATCH } = options;
   positiveInt(where, 'batchSize', batchSize);
   const { fn, targets } = modelAndTargets(where, model, x, options.target);
-  const g = batchedGrad(fn, x, targets, batchSize);
+  const g = batchedGrad(fn, x, targets, rowsPerPass(where, model, x, batchSize, 'backward'));
   const map = tf.mul(g, x);
   g.dispose();
   return { map };

@@ -12,7 +12,7 @@
  *   const { map, gap } = await integratedGradients(model, x, { target: 1, steps: 64, rule: 'trapezoid' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, positiveInt } from '../engine';
+import { Model, positiveInt, rowsPerPass } from '../engine';
 import { Attribution, Baseline, completenessGap, DEFAULT_BATCH, pathRule, resolveBaseline, straightPathGradients, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 
 export interface IntegratedGradientsOptions extends TargetOptions {
@@ -56,13 +56,15 @@ export async function pathIG(
   positiveInt(where, 'batchSize', batchSize);
   const { alphas, weights } = pathRule(where, steps, rule);
   const { fn, targets } = modelAndTargets(where, model, x, options.target);
+  // rows (examples x path points) per backward pass: batchSize, lowered under the memory budget
+  const rows = rowsPerPass(where, model, x, batchSize, 'backward');
   const baseline = resolveBaseline(where, x, baselineIn, baselineName);
   try {
-    const avgGrad = straightPathGradients(fn, x, baseline, targets, alphas, weights, batchSize);
+    const avgGrad = straightPathGradients(fn, x, baseline, targets, alphas, weights, rows);
     const map = tf.tidy(() => x.sub(baseline).mul(avgGrad)); // (x - x') * mean gradient
     avgGrad.dispose();
     try {
-      const gap = await completenessGap(fn, x, baseline, map, targets, batchSize);
+      const gap = await completenessGap(fn, x, baseline, map, targets, rows);
       return { map, gap };
     } catch (e) {
       map.dispose();

@@ -18,7 +18,7 @@
  *   r.values[0];   // phi per segment; sum = f(x) - f(off)
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, Rng, seedFor, positiveInt, rowsWithinBudget } from '../engine';
+import { Model, Rng, seedFor, positiveInt, rowsPerPass } from '../engine';
 import { Attribution, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
@@ -63,6 +63,7 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
   positiveInt(where, 'batchSize', batchSize);
   const segs = resolveSegments(where, options.segments, x);
   const { fn, targets } = modelAndTargets(where, model, x, options.target);
+  const rows = rowsPerPass(where, model, x, batchSize, 'forward'); // rows per forward pass under the memory budget (a plain function measured on one probe row)
   const B = x.shape[0];
   const D = x.size / B;
   const par = coalitionWorkers(where, model, workers);
@@ -85,7 +86,7 @@ export async function kernelShap(model: Model, x: tf.Tensor, options: KernelShap
       const offi = offAll.slice(i, 1);
       let v: Float32Array;
       try {
-        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], rowsWithinBudget(where, model, x.shape.slice(1), batchSize), par);
+        v = await evaluateCoalitions(fn, xi, offi, seg, all, n + 2, targets[i], rows, par);
       } finally {
         xi.dispose();
         offi.dispose();

@@ -19,7 +19,7 @@
  *   r.weights[0];  r.fidelity[0];  r.map.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, Rng, seedFor, positiveInt, rowsWithinBudget } from '../engine';
+import { Model, Rng, seedFor, positiveInt, rowsPerPass } from '../engine';
 import { Attribution, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 import { coalitionWorkers, evaluateCoalitions, Off, paint, resolveOff, resolveSegments, Segments, solve } from './coalitions';
 
@@ -70,7 +70,7 @@ export async function lime(model: Model, x: tf.Tensor, options: LimeOptions): Pr
   if (!(kernelWidth > 0)) throw new Error(`${where}: kernelWidth must be > 0; got ${kernelWidth}.`);
   if (!(alpha >= 0)) throw new Error(`${where}: alpha must be >= 0; got ${alpha}.`);
   // rows per forward pass under the memory budget (a wasm out-of-memory aborts the backend for good)
-  const rows = rowsWithinBudget(where, model, x.shape.slice(1), batchSize);
+  const rows = rowsPerPass(where, model, x, batchSize, 'forward'); // a plain function is measured on one probe row
   const segs = resolveSegments(where, options.segments, x);
   const { fn, targets } = modelAndTargets(where, model, x, options.target);
   const B = x.shape[0];

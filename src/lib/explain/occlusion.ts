@@ -7,7 +7,8 @@
  * and every element gets the mean of d_W over the windows that cover it (Captum's convention:
  * positive = the region supports the target). For f(x) = w.x, baseline 0 and non-overlapping
  * windows, every element of W gets sum_{j in W} w_j x_j. Elements no window covers get 0.
- * All occluded copies are evaluated in batches of batchSize rows.
+ * All occluded copies are evaluated in batches of batchSize rows (lowered under the memory budget,
+ * engine/memory.ts).
  *
  * `patch` / `stride` give sizes for the leading per-example dimensions; a number means the same
  * size for the first two (the first one for 1-D examples); dimensions not given are covered
@@ -17,7 +18,7 @@
  *   const { map } = await occlusion(model, x, { target: 0, patch: [8, 8], stride: 4, baseline: 0 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { Model, positiveInt } from '../engine';
+import { Model, positiveInt, rowsPerPass } from '../engine';
 import { Attribution, Baseline, forwardTargets, resolveBaseline, TargetOptions, checkMethodInput, modelAndTargets } from './common';
 
 export interface OcclusionOptions extends TargetOptions {
@@ -55,24 +56,29 @@ export async function occlusion(model: Model, x: tf.Tensor, options: OcclusionOp
 
   // element indices of each window (per-example flat indices)
   const windowIdx = starts.map((s) => windowElements(s, patch, shape, strides));
+  const rows = rowsPerPass(where, model, x, batchSize, 'forward'); // rows (windows x examples) per forward pass
   const baseline = resolveBaseline(where, x, options.baseline);
-  const fx = await forwardTargets(fn, x, targets, batchSize);
   const drops = new Float32Array(nW * B); // d_W per window, example
   try {
-    const perChunk = Math.max(1, Math.floor(batchSize / B));
+    const fx = await forwardTargets(fn, x, targets, rows);
+    const perChunk = Math.max(1, Math.floor(rows / B));
     for (let w0 = 0; w0 < nW; w0 += perChunk) {
       const k = Math.min(perChunk, nW - w0);
       const mask = new Float32Array(k * D);
       for (let c = 0; c < k; c++) for (const e of windowIdx[w0 + c]) mask[c * D + e] = 1;
-      const rows = tf.tidy(() => {
+      const occluded = tf.tidy(() => {
         const m = tf.tensor(mask, [k, 1, ...shape]);
         // x with x_W := b_W
         return x.expandDims(0).mul(tf.sub(1, m)).add(baseline.expandDims(0).mul(m)).reshape([k * B, ...shape]);
       });
       const rowTargets: number[] = [];
       for (let c = 0; c < k; c++) rowTargets.push(...targets);
-      const f = await forwardTargets(fn, rows, rowTargets, batchSize);
-      rows.dispose();
+      let f: Float32Array;
+      try {
+        f = await forwardTargets(fn, occluded, rowTargets, rows);
+      } finally {
+        occluded.dispose();
+      }
       for (let r = 0; r < k * B; r++) drops[w0 * B + r] = fx[r % B] - f[r];
     }
   } finally {

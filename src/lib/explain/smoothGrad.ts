@@ -6,7 +6,8 @@
  *   SG(x) = (1/n) sum_{k=1..n} A(x + eps_k),   eps_k ~ N(0, sigma^2)
  * with sigma = noiseLevel * (max(x) - min(x)) per example unless `sigma` is given (absolute);
  * `squared` averages A^2 (the paper's SmoothGrad-Squared variant). The wrapped method keeps the
- * one signature; noisy copies are stacked into batches of about batchSize rows. A path method's
+ * one signature; noisy copies are stacked into batches of about batchSize rows (lowered under the
+ * memory budget, engine/memory.ts). A path method's
  * gap is averaged over the copies. Per-example tensor options shaped like x (a baseline, a
  * boundary) are repeated with the copies.
  *
@@ -15,7 +16,7 @@
  *   const { map } = await sg(model, x, { target: 2 });
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, Model, Rng, seedFor, checkInput, positiveInt, sameShape, checkedModel, probeModel } from '../engine';
+import { checkOptions, Model, Rng, seedFor, checkInput, positiveInt, sameShape, checkedModel, probeModel, rowsPerPass } from '../engine';
 import { Attribution, AttributionMethod, tileList, TargetOptions } from './common';
 
 export interface SmoothGradOptions {
@@ -64,7 +65,10 @@ export function smoothGrad<O extends TargetOptions>(
     // one noise stream per example, seeded by its index (as pgd's random starts): example i's noise
     // does not depend on the other examples in the batch or on batchSize
     const rngs = Array.from({ length: B }, (_, i) => new Rng(seedFor(seed, 'smoothGrad', i)));
-    const perCall = Math.max(1, Math.min(n, Math.floor(batchSize / B)));
+    // copies per call: batchSize rows, lowered under the memory budget for one backward pass of the
+    // model (the wrapped method chunks its own passes too)
+    const rows = rowsPerPass(where, model, x, batchSize, 'backward');
+    const perCall = Math.max(1, Math.min(n, Math.floor(rows / B)));
     let acc = tf.zerosLike(x);
     let gapSum: number[] | null = null;
     try {

@@ -7,7 +7,7 @@
  * @example accuracy(logits, y)              // same, from precomputed outputs
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, Model, positiveInt, outputs2d, checkedModel, checkInputShape } from '../engine';
+import { checkOptions, Model, positiveInt, outputs2d, checkedModel, checkInputShape, rowsPerPass } from '../engine';
 import { firstNonFinite } from '../train/checkData';
 import { checkOutputKind, forward, labelIndices, MetricMeta, MetricResult, OutputKind, predictedClasses, summarise, withMeta, asTensor, scoped } from './common';
 
@@ -47,7 +47,7 @@ function accuracyImpl(a: Model | tf.Tensor, b: tf.Tensor | Labels, c?: Labels | 
   const bad = firstNonFinite(x);
   if (bad >= 0) throw new Error(`${where}: x has NaN or Infinity in example ${bad} (the first bad one); it cannot be scored.`);
   const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
-  const out = forward(checkedModel(where, a), x, batchSize);
+  const out = forward(checkedModel(where, a), x, rowsPerPass(where, a, x, batchSize, 'forward')); // batchSize, lowered under the memory budget
   try {
     return correctness(where, out, c as Labels, options);
   } finally {

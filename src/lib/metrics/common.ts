@@ -114,13 +114,15 @@ export function forward(fn: ModelFn, x: tf.Tensor, batchSize: number): tf.Tensor
   const n = x.shape[0];
   if (n <= batchSize) return tf.tidy(() => outputs2d(fn(x)).clone());
   const parts: tf.Tensor2D[] = [];
-  for (let i = 0; i < n; i += batchSize) {
-    const size = Math.min(batchSize, n - i);
-    parts.push(tf.tidy(() => outputs2d(fn(x.slice(i, size))).clone()));
+  try {
+    for (let i = 0; i < n; i += batchSize) {
+      const size = Math.min(batchSize, n - i);
+      parts.push(tf.tidy(() => outputs2d(fn(x.slice(i, size))).clone()));
+    }
+    return tf.concat(parts, 0) as tf.Tensor2D;
+  } finally {
+    tf.dispose(parts); // also when the model throws in a later chunk
   }
-  const out = tf.concat(parts, 0) as tf.Tensor2D;
-  tf.dispose(parts);
-  return out;
 }
 
 /** How to read a single-column output: sigmoid logits or probabilities. */

@@ -3,11 +3,11 @@
  * order the features by attribution (descending), then evaluate the model's target probability on
  * inputs where the top n_k features are replaced by the baseline (deletion) or taken from x over the
  * baseline (insertion), n_k = round(k d / steps), k = 0..steps; AUC by the trapezoid rule over the
- * fraction n_k / d in [0, 1]. All (example, step) inputs are built by broadcasting and evaluated in
- * chunks of batchSize rows.
+ * fraction n_k / d in [0, 1]. The (example, step) inputs are built and evaluated in chunks of
+ * batchSize rows, lowered under the memory budget (engine/memory.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, Model, positiveInt, sameShape, checkedModel, checkInput, probeModel } from '../engine';
+import { checkOptions, Model, positiveInt, sameShape, checkedModel, checkInput, probeModel, rowsPerPass } from '../engine';
 import { forward, MetricMeta, MetricResult, TensorLike, withTensors } from './common';
 
 export interface FeatureCurveOptions {
@@ -83,46 +83,45 @@ export function featureCurve(
       idx.sort((p, q) => row[q] - row[p] || p - q);
       for (let r = 0; r < d; r++) ranks[off + idx[r]] = r;
     }
-    const targets = resolveTargets(where, fn, x, options.target, batchSize);
+    // rows (example, step) per forward pass: batchSize, lowered under the memory budget; each row
+    // also costs the masked copy built for it (mask, 1 - mask, two products, their sum: 5 x its input)
+    const K = steps + 1;
+    const rows = rowsPerPass(where, model, x, batchSize, 'forward', { extraBytesPerRow: 5 * 4 * (x.size / N) });
+    const targets = resolveTargets(where, fn, x, options.target, rows);
     const baseline = resolveBaseline(where, x, options.baseline);
-    const curves: number[][] = [];
+    const curves: number[][] = Array.from({ length: N }, () => new Array<number>(K));
+    const perExampleBaseline = baseline.shape[0] === N && baseline.rank === x.rank;
     try {
-      const group = Math.max(1, Math.floor(batchSize / (steps + 1)));
-      for (let i0 = 0; i0 < N; i0 += group) {
-        const g = Math.min(group, N - i0);
-        // m[i, k, j] = 1 where feature j is among the top n_k of example i (built in JS: broadcast
+      for (let r0 = 0; r0 < N * K; r0 += rows) {
+        const g = Math.min(rows, N * K - r0);
+        const ex = Array.from({ length: g }, (_, r) => Math.floor((r0 + r) / K));
+        // m[r, j] = 1 where feature j is among the top n_k of row r's example (built in JS: broadcast
         // comparisons are slow on wasm).
-        const mv = new Float32Array(g * (steps + 1) * d);
-        for (let i = 0; i < g; i++) {
-          const off = (i0 + i) * d;
-          for (let k = 0; k <= steps; k++) {
-            const base = (i * (steps + 1) + k) * d;
-            const nk = counts[k];
-            for (let j = 0; j < d; j++) if (ranks[off + j] < nk) mv[base + j] = 1;
-          }
+        const mv = new Float32Array(g * d);
+        for (let r = 0; r < g; r++) {
+          const off = ex[r] * d;
+          const nk = counts[(r0 + r) % K];
+          for (let j = 0; j < d; j++) if (ranks[off + j] < nk) mv[r * d + j] = 1;
         }
         const scores = tf.tidy(() => {
-          let m = tf.tensor(mv, [g, steps + 1, ...featShape]);
-          const xs = x.slice(i0, g).expandDims(1); // [g, 1, ...]
-          const bs = baseline.shape[0] === N && baseline.rank === x.rank ? baseline.slice(i0, g).expandDims(1) : baseline.expandDims(0).expandDims(0);
-          if (channelBroadcast) m = tf.broadcastTo(m, [g, steps + 1, ...x.shape.slice(1)]);
+          let m = tf.tensor(mv, [g, ...featShape]);
+          const exT = tf.tensor1d(ex, 'int32');
+          const xs = tf.gather(x, exT); // [g, ...]
+          const bs = perExampleBaseline ? tf.gather(baseline, exT) : baseline.expandDims(0);
+          if (channelBroadcast) m = tf.broadcastTo(m, [g, ...x.shape.slice(1)]);
           // deletion: x where not yet removed, baseline where removed; insertion: the reverse.
           const mixed = mode === 'deletion' ? tf.add(tf.mul(xs, tf.sub(1, m)), tf.mul(bs, m)) : tf.add(tf.mul(bs, tf.sub(1, m)), tf.mul(xs, m));
-          const rows = mixed.reshape([g * (steps + 1), ...x.shape.slice(1)]);
-          const out = forward(fn, rows, batchSize);
+          const out = forward(fn, mixed, rows);
           const prob = toScores(out, output);
-          const tIdx = tf.tensor1d(
-            Array.from({ length: g * (steps + 1) }, (_, r) => targets[i0 + Math.floor(r / (steps + 1))]),
-            'int32',
-          );
-          const bad = targets.slice(i0, i0 + g).find((t) => t >= prob.shape[1]);
+          const rowTargets = ex.map((i) => targets[i]);
+          const bad = rowTargets.find((t) => t >= prob.shape[1]);
           if (bad !== undefined) throw new Error(`${where}: target ${bad} is out of range for a model with ${prob.shape[1]} output(s).`);
-          const picked = prob.shape[1] === 1 ? prob : tf.sum(tf.mul(prob, tf.oneHot(tIdx, prob.shape[1])), 1);
-          return picked.reshape([g, steps + 1]);
+          const picked = prob.shape[1] === 1 ? prob : tf.sum(tf.mul(prob, tf.oneHot(tf.tensor1d(rowTargets, 'int32'), prob.shape[1])), 1);
+          return picked.reshape([g]);
         });
-        const s = scores.arraySync() as number[][];
+        const sv = scores.dataSync();
         scores.dispose();
-        curves.push(...s);
+        for (let r = 0; r < g; r++) curves[ex[r]][(r0 + r) % K] = sv[r];
       }
     } finally {
       baseline.dispose();

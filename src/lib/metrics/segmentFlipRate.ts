@@ -8,7 +8,7 @@
  * @example segmentFlipRate(model, x, delta, grid, [[0, 3], [5]], { threshold: 0.51 })
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, Model, ModelFn, positiveInt, checkedModel, checkInput } from '../engine';
+import { checkOptions, Model, ModelFn, positiveInt, checkedModel, checkInput, rowsPerPass } from '../engine';
 import { checkOutputKind, checkSameShape, forward, MetricMeta, MetricResult, OutputKind, predictedClasses, summarise, withMeta } from './common';
 import { keepMask, resolveSegmentation, ResolvedSegmentation, Segmentation } from './segments';
 
@@ -56,9 +56,10 @@ export function flipContext(where: string, model: Model, x: tf.Tensor, delta: tf
   checkSameShape(where, delta, x, 'delta', 'x');
   if (options.isFlipped !== undefined && typeof options.isFlipped !== 'function') throw new Error(`${where}: isFlipped must be a function.`);
   const kind = checkOutputKind(where, options.output ?? 'logits');
-  const batchSize = positiveInt(where, 'batchSize', options.batchSize ?? 64);
+  const requested = positiveInt(where, 'batchSize', options.batchSize ?? 64);
   const seg = resolveSegmentation(where, segmentation, x);
   const fn = checkedModel(where, model);
+  const batchSize = rowsPerPass(where, model, x, requested, 'forward'); // lowered under the memory budget
   const clean = forward(fn, x, batchSize);
   return { where, fn, x, delta, seg, clean, options, batchSize, kind, dispose: () => clean.dispose() };
 }

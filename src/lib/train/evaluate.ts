@@ -8,7 +8,7 @@
  *   const m = evaluate(model, test, { loss: 'softmaxCE' });   // { loss: 0.31, accuracy: 0.9 }
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInputShape, checkOptions } from '../engine';
+import { checkInputShape, checkOptions, rowsPerPass } from '../engine';
 import { LossFn, LossName, resolveLoss } from './losses';
 import { checkValues } from './checkData';
 
@@ -32,12 +32,21 @@ export function checkData(where: string, d: Dataset | undefined, what: string): 
   checkInputShape(where, d.x, `${what}.x`);
 }
 
-/** Predictions of a LayersModel in inference mode, batched; the caller disposes the result. */
-export function predictBatched(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): tf.Tensor {
+/**
+ * Predictions of a LayersModel in inference mode, batched (batchSize rows, lowered under the memory
+ * budget, engine/memory.ts; `where` names the caller in a refusal); the caller disposes the result.
+ */
+export function predictBatched(model: tf.LayersModel, x: tf.Tensor, batchSize = 256, where = 'predictBatched'): tf.Tensor {
   const n = x.shape[0];
+  const rows = rowsPerPass(where, model, x, batchSize, 'forward');
   const parts: tf.Tensor[] = [];
-  for (let i = 0; i < n; i += batchSize) {
-    parts.push(tf.tidy(() => model.apply(tf.slice(x, i, Math.min(batchSize, n - i)), { training: false }) as tf.Tensor));
+  try {
+    for (let i = 0; i < n; i += rows) {
+      parts.push(tf.tidy(() => model.apply(tf.slice(x, i, Math.min(rows, n - i)), { training: false }) as tf.Tensor));
+    }
+  } catch (e) {
+    tf.dispose(parts); // the model threw in a later chunk
+    throw e;
   }
   if (parts.length === 1) return parts[0];
   const out = tf.concat(parts, 0);
@@ -72,7 +81,7 @@ export function evaluate(model: tf.LayersModel, data: Dataset, options: Evaluate
   if (!(model instanceof tf.LayersModel)) throw new Error('evaluate: model must be a tf.LayersModel');
   checkData('evaluate', data, 'data');
   checkValues('evaluate', model, data, 'data', options.loss ?? 'softmaxCE');
-  const pred = predictBatched(model, data.x, options.batchSize ?? 256);
+  const pred = predictBatched(model, data.x, options.batchSize ?? 256, 'evaluate');
   try {
     const out: Record<string, number> = { loss: tf.tidy(() => lossFn(data.y, pred).dataSync()[0]) };
     const acc = accuracyFor(options.loss ?? 'softmaxCE', data.y, pred);

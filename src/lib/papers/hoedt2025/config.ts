@@ -39,6 +39,8 @@ export interface P1Config {
   scale: Scale;
   /** Synthetic clips (demo/smoke) or null (paper: the 360 Soundtracks excerpts). */
   clips: number | null;
+  /** Version of the synthetic generator (synthMidLevelMusic's `version`; unused at paper scale). */
+  generator: 1 | 2;
   /** Frames per input slice (paper: 313 = 10 s at 31.3 fps). */
   frames: number;
   /** Channel multiplier of merCnn (paper: 1, ~3.9 M parameters). */
@@ -67,7 +69,7 @@ export interface P1Config {
 
 /** The configuration for a scale; the demo values were chosen from measured step times (see the notebook). */
 export function config(scale: Scale): P1Config {
-  const common = { fractions: [0.8, 0.1, 0.1] as [number, number, number], splitSeed: 42, boundedEps: 0.001, scheduleEvery: 5 };
+  const common = { fractions: [0.8, 0.1, 0.1] as [number, number, number], splitSeed: 42, boundedEps: 0.001, scheduleEvery: 5, generator: 1 as const };
   if (scale === 'paper') {
     return {
       ...common, scale, clips: null, frames: 313, width: 1, dropout: 0.3, epochs: 199, batchSize: 8, lr: 5e-4, patience: 50,

@@ -23,6 +23,7 @@ export type { P1Run, P1ClaimsOptions } from './summaries';
 export { conceptCorr } from './conceptCorr';
 export { midlevelShift } from './midlevelShift';
 export { runP1 } from './runP1';
+export { trainingPasses } from './trainingPasses';
 export { predictionsOf } from './attackRecords';
 export type { ExcerptRecord, AttackRun, AdversarialAt, PredictionOf } from './attackRecords';
 export { mae } from './mae';

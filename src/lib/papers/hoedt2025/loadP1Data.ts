@@ -113,7 +113,7 @@ export function loadP1Data(cfg: P1Config, options: { dir?: string } = {}): P1Dat
     });
     source = 'soundtracks';
   } else {
-    const d = synthMidLevelMusic(cfg.clips, { seconds: secondsForFrames(cfg.frames), seed: cfg.splitSeed });
+    const d = synthMidLevelMusic(cfg.clips, { seconds: secondsForFrames(cfg.frames), seed: cfg.splitSeed, version: cfg.generator ?? 1 });
     ids = d.audio.map((_, i) => String(i));
     emotions = d.emotions;
     midLevel = d.midLevel;

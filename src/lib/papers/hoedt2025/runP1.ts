@@ -18,6 +18,8 @@ import { evaluateMer } from './evaluateMer';
 import { attackMer } from './attackMer';
 import type { MerAttack } from './attackMer';
 import type { P1Run } from './summaries';
+import { kindSpec } from './trainMer';
+import { trainingPasses } from './trainingPasses';
 
 export async function runP1(t: TrainedMer, data: P1Data, cfg: P1Config, options: { keep?: boolean; bounded?: boolean } = {}): Promise<{ run: P1Run; attack: MerAttack }> {
   checkOptions('runP1', options, ['keep', 'bounded']);
@@ -37,7 +39,9 @@ export async function runP1(t: TrainedMer, data: P1Data, cfg: P1Config, options:
   }
   if (!options.keep) tf.dispose([a.xAdv, a.x]);
   return {
-    run: { kind: t.kind, seed: t.seed, corr: ev.corr, mae: ev.mae, trainSeconds: t.seconds, code: { kind: t.kind, seed: t.seed, excerpts: a.excerpts }, bounded },
+    run: { kind: t.kind, seed: t.seed, corr: ev.corr, mae: ev.mae, trainSeconds: t.seconds,
+      trainPasses: trainingPasses({ epochs: t.epochs, nTrain: data.train.ids.length, adversarial: kindSpec(t.kind).adversarial ? { steps: cfg.advAttack.steps, scheduleEvery: cfg.scheduleEvery } : null }),
+      code: { kind: t.kind, seed: t.seed, excerpts: a.excerpts }, bounded },
     attack: a,
   };
 }

@@ -31,6 +31,8 @@ export interface P1Run {
   corr: number;
   mae: number;
   trainSeconds: number;
+  /** Training cost in forward+backward passes over training examples (trainingPasses; deterministic). */
+  trainPasses: number;
   /** The attack as the authors' code runs it (unbounded): one record per attacked excerpt. */
   code: AttackRun;
   /** The bounded variant (Linf eps), or null when not run. */
@@ -135,13 +137,19 @@ export function pairedTests(runs: P1Run[], pairs: [ModelKind, ModelKind][] = [['
   });
 }
 
-/** Training time per kind (mean over seeds) and its ratio to A2M2E's. */
-export function computeCost(runs: Pick<P1Run, 'kind' | 'seed' | 'trainSeconds'>[]): Record<string, string | number>[] {
+/**
+ * Training cost per kind, mean over seeds, and its ratio to A2M2E's: forward+backward passes over
+ * training examples (trainingPasses: deterministic, what the claim is judged on) and the measured
+ * wall time (shown, not judged: it carries the load of the machine).
+ */
+export function computeCost(runs: Pick<P1Run, 'kind' | 'seed' | 'trainSeconds' | 'trainPasses'>[]): Record<string, string | number>[] {
   const kinds = MODEL_KINDS.filter((k) => runs.some((r) => r.kind === k));
-  const base = mean(runs.filter((r) => r.kind === 'A2M2E').map((r) => r.trainSeconds));
+  const base = (f: (r: Pick<P1Run, 'trainSeconds' | 'trainPasses'>) => number) => mean(runs.filter((r) => r.kind === 'A2M2E').map(f));
+  const bp = base((r) => r.trainPasses), bs = base((r) => r.trainSeconds);
   return kinds.map((k) => {
-    const s = mean(runs.filter((r) => r.kind === k).map((r) => r.trainSeconds));
-    return { model: k, trainSeconds: s, ratioToA2M2E: s / base };
+    const of = runs.filter((r) => r.kind === k);
+    const p = mean(of.map((r) => r.trainPasses)), s = mean(of.map((r) => r.trainSeconds));
+    return { model: k, passes: p, passRatioToA2M2E: p / bp, trainSeconds: s, timeRatioToA2M2E: s / bs };
   });
 }
 
@@ -168,8 +176,8 @@ const pStr = (p: number) => (Number.isFinite(p) ? p.toPrecision(2) : String(p));
  *       mean difference MAE_adv(A2M2E) - MAE_adv(adv) lies inside +-margin ('holds'), wholly above
  *       +margin ('reversed': A2M2E clearly less robust), else 'not shown' (two one-sided tests);
  *  5.   adversarial training makes the black box more robust: paired t-test, A2E - aA2E > 0;
- *  6.   at a fraction of the compute: A2M2E's measured training time at most 0.9 x both adversarially
- *       trained models' (wall time, no test: 'holds' or 'not shown');
+ *  6.   at a fraction of the compute: A2M2E's training passes (trainingPasses, mean over seeds) at most
+ *       0.9 x both adversarially trained models' (deterministic count, no test: 'holds' or 'not shown');
  *  7.   on clean data A2E fits best: per-seed paired t-test of the clean average correlation, A2E - A2M2E > 0
  *       (n = seeds: 'too few' under minSeeds seeds).
  */
@@ -210,12 +218,17 @@ export function claims(runs: P1Run[], options: P1ClaimsOptions = {}): Claim[] {
   {
     const claim = 'A2M2E costs a fraction of adversarial training';
     const paper = 'adversarial training adds attack iterations to every 5th epoch (no time reported)';
-    const criterion = 'measured training time (wall clock, mean over seeds) of A2M2E at most 0.9 x that of aA2E and of aA2B2E; no test (wall time on a shared machine is noisy)';
+    const criterion = 'training cost in forward+backward passes over training examples, summed over the epochs run (clean steps + attack iterations + extra steps; forward-only passes not counted), mean over seeds: A2M2E at most 0.9 x that of aA2E and of aA2B2E; a deterministic count, no test (wall time is shown beside it, not judged)';
     if (!have('A2M2E', 'aA2E', 'aA2B2E')) out.push(notRun(claim, paper, criterion, (['A2M2E', 'aA2E', 'aA2B2E'] as ModelKind[]).filter((k) => !have(k))));
     else {
       const c = computeCost(runs);
-      const s = (k: string) => c.find((r) => r.model === k)!.trainSeconds as number;
-      out.push({ claim, paper, criterion, ours: `${s('A2M2E').toFixed(0)} s vs ${s('aA2E').toFixed(0)} s / ${s('aA2B2E').toFixed(0)} s`, verdict: s('A2M2E') <= 0.9 * Math.min(s('aA2E'), s('aA2B2E')) ? 'holds' : 'not shown' });
+      const v = (k: string, col: string) => c.find((r) => r.model === k)![col] as number;
+      const kp = (k: string) => `${(v(k, 'passes') / 1000).toFixed(1)} k`;
+      out.push({
+        claim, paper, criterion,
+        ours: `${kp('A2M2E')} passes vs ${kp('aA2E')} / ${kp('aA2B2E')} (ratio ${f2(1 / v('aA2E', 'passRatioToA2M2E'))} / ${f2(1 / v('aA2B2E', 'passRatioToA2M2E'))}); wall time ${v('A2M2E', 'trainSeconds').toFixed(0)} s vs ${v('aA2E', 'trainSeconds').toFixed(0)} s / ${v('aA2B2E', 'trainSeconds').toFixed(0)} s`,
+        verdict: v('A2M2E', 'passes') <= 0.9 * Math.min(v('aA2E', 'passes'), v('aA2B2E', 'passes')) ? 'holds' : 'not shown',
+      });
     }
   }
   {

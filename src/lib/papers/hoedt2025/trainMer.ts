@@ -68,7 +68,8 @@ function merModel(kind: ModelKind, seed: number, data: P1Data, cfg: P1Config) {
   const config = {
     paper: 'hoedt2025', kind, seed, head, w, inputShape, width: cfg.width, dropout: cfg.dropout,
     epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, patience: cfg.patience,
-    data: { source: data.source, clips: cfg.clips, frames: cfg.frames, splitSeed: cfg.splitSeed, train: data.train.ids.length },
+    // generator: recorded from version 2 on (the cards of version-1 models predate the field)
+    data: { source: data.source, clips: cfg.clips, frames: cfg.frames, splitSeed: cfg.splitSeed, train: data.train.ids.length, ...(cfg.generator === 1 || cfg.clips === null ? {} : { generator: cfg.generator }) },
     adversarial: adversarial ? { mode: 'extraStep', scheduleEvery: cfg.scheduleEvery, attack: cfg.advAttack } : null,
   };
   return { head, adversarial, w, inputShape, config, name: `p1-${cfg.scale}-${kind}-s${seed}` };

@@ -1,7 +1,7 @@
 /**
  * The closing prose of the P4 notebook, built from the claim rows and the settings only (it says
- * nothing the rows do not): the verdict count, one line per claim with our interval and verdict,
- * what was left out, and how our setup differs from the paper's (computed from the config).
+ * nothing the rows do not): the verdict count (the verdicts themselves stand beside their criteria
+ * in the claims table) and how our setup differs from the paper's (computed from the config).
  *
  * @example
  *   report.markdown(conclusionText(rows, { cfg, rungs: ladder.length, passed: m.passed.filter(Boolean).length }));
@@ -17,9 +17,8 @@ export function conclusionText(rows: Claim[], ctx: { cfg: P4Config; rungs: numbe
   const B = cfg.boundary;
   return [
     `**${count('holds')} of ${rows.length} checks hold** at ${cfg.scale} scale (${ctx.nEval} evaluation images; ${ctx.passed} of ${ctx.rungs} rungs passed the masking checks)` +
-      `; ${count('not shown')} not shown, ${count('reversed')} reversed, ${count('too few')} too few, ${count('not tested')} not tested.`,
-    '',
-    ...rows.map((r) => `* ${r.claim}: ${r.ours}: **${r.verdict}**.`),
+      `; ${count('not shown')} not shown, ${count('reversed')} reversed, ${count('too few')} too few, ${count('not tested')} not tested` +
+      ' (each verdict with its criterion and our numbers in the claims table above).',
     '',
     `Where our setup differs from the paper's: ${cfg.synth.size}x${cfg.synth.size} synthetic images with planted objects and ${cfg.ladder.arch} models ` +
       `instead of ImageNet / CIFAR ResNets; robust rungs ${cfg.ladder.fineTuneEpochs > 0 ? `fine-tuned adversarially for ${cfg.ladder.fineTuneEpochs} epochs (PGD-${cfg.ladder.pgdSteps})` : `trained from scratch (PGD-${cfg.ladder.pgdSteps})`}` +

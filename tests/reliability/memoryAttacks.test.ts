@@ -1,0 +1,121 @@
+/**
+ * Issue 21 item 4 (remainder), attacks: without batchSize an attack ran the whole batch in one
+ * pass; now every attack (pgd, fgsm, cwL2, flipAttack, regressionAttack, boundarySearch) and the
+ * criteria (isAdversarial, refineBoundary) chunk under ROBUSTLENS_MEMORY_MB with the same results,
+ * or refuse before the batched call. A spy model records the rows of every call.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { setup, noLeak } from '../helpers';
+import { passBytesPerRow } from '../../src/lib/engine';
+import { pgd, fgsm, cwL2, flipAttack, regressionAttack, boundarySearch, isAdversarial } from '../../src/lib/attacks';
+import { refineBoundary } from '../../src/lib/attacks/refineBoundary';
+
+before(setup);
+
+const D = 6;
+const N = 5;
+
+function spyModel(C: number) {
+  const W = tf.tensor2d(Array.from({ length: D * C }, (_, i) => Math.sin(1.3 * i + 0.4) * 3), [D, C]);
+  const calls: number[] = [];
+  let failAt = Infinity;
+  const f = (x: tf.Tensor) => {
+    calls.push(x.shape[0]);
+    if (calls.length === failAt) throw new Error('model failed on purpose');
+    return tf.tanh(tf.matMul(x as tf.Tensor2D, W)).mul(2);
+  };
+  return { f, calls, W, failOn: (k: number) => (failAt = calls.length + k) };
+}
+
+async function withBudget<T>(mb: number, run: () => Promise<T>): Promise<T> {
+  const old = process.env.ROBUSTLENS_MEMORY_MB;
+  process.env.ROBUSTLENS_MEMORY_MB = String(mb);
+  try {
+    return await run();
+  } finally {
+    if (old === undefined) delete process.env.ROBUSTLENS_MEMORY_MB;
+    else process.env.ROBUSTLENS_MEMORY_MB = old;
+  }
+}
+
+/** A result with its tensors read out and disposed, as JSON. */
+function plain(r: unknown): string {
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(r)) return JSON.stringify(r);
+  for (const [k, v] of Object.entries(r as object)) {
+    if (v instanceof tf.Tensor) {
+      out[k] = Array.from(v.dataSync());
+      v.dispose();
+    } else out[k] = v;
+  }
+  return JSON.stringify(out);
+}
+
+const x0 = () => tf.tensor2d(Array.from({ length: N * D }, (_, i) => 0.5 + 0.4 * Math.cos(0.7 * i)), [N, D]);
+const labels = [0, 1, 2, 0, 1];
+
+type Run = (f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, extra: tf.Tensor) => Promise<unknown>;
+// name, outputs, pass, call (no batchSize: the old default ran the whole batch in one pass)
+const attacks: [string, number, 'forward' | 'backward', Run][] = [
+  ['pgd', 3, 'backward', (f, x) => pgd(f, x, labels, { eps: 0.3, steps: 3, seed: 2 })],
+  ['fgsm', 3, 'backward', (f, x) => fgsm(f, x, labels, { eps: 0.2 })],
+  ['cwL2', 3, 'backward', (f, x) => cwL2(f, x, labels, { steps: 4, binarySearchSteps: 2, lr: 0.05, initialConst: 1 })],
+  ['flipAttack', 1, 'backward', (f, x) => flipAttack(f, x, undefined as never, { steps: 4, lr: 0.01, clip: 0.2, checkEvery: 1 })],
+  ['regressionAttack', 3, 'backward', (f, x, y) => regressionAttack(f, x, y, { steps: 4, lr: 0.01 })],
+  ['boundarySearch', 3, 'backward', (f, x) => boundarySearch(f, x, labels, { epsilons: [0.5, 1.5], steps: 3, seed: 1, refine: 3 })],
+  ['isAdversarial', 3, 'forward', (f, x) => isAdversarial(f, x, labels)],
+  ['refineBoundary', 3, 'forward', async (f, x, y) => refineBoundary(f, x, y, labels, { steps: 3 })],
+];
+
+for (const [name, C, pass, run] of attacks) {
+  test(`${name}: with a budget of 2 rows every model call has <= 2 rows (was: the whole batch of ${N}), same result, no leak; error path leak-free; below one row refused`, async () => {
+    const x = x0();
+    const extra = tf.tensor2d(Array.from({ length: N * C }, (_, i) => 0.3 * Math.sin(i)), [N, C]);
+    const xAdv = tf.tidy(() => tf.clipByValue(x.add(tf.tensor1d([0.4, -0.4, 0.4, -0.4, 0.4, -0.4])), 0, 1));
+    const y = name === 'refineBoundary' ? xAdv : extra;
+    const free = spyModel(C);
+    const tight = spyModel(C);
+    try {
+      const ref = plain(await run(free.f, x, y));
+      assert.ok(Math.max(...free.calls) > 2, `unbudgeted calls ${free.calls}`);
+      const per = passBytesPerRow(name, tight.f, x, pass);
+      const mb = (2.5 * per) / 2 ** 20;
+      const got = await withBudget(mb, () =>
+        noLeak(async () => {
+          tight.calls.length = 0;
+          return plain(await run(tight.f, x, y));
+        }),
+      );
+      assert.ok(Math.max(...tight.calls) <= 2, `${name}: rows per call ${tight.calls}`);
+      assert.equal(got, ref, 'chunked result equals the unchunked one');
+      await withBudget(mb, () =>
+        noLeak(async () => {
+          tight.failOn(4);
+          await assert.rejects(run(tight.f, x, y), /model failed on purpose/);
+        }),
+      );
+      tight.failOn(Infinity);
+      const n0 = tight.calls.length;
+      await withBudget((0.5 * per) / 2 ** 20, () =>
+        noLeak(() => assert.rejects(run(tight.f, x, y), new RegExp(`^Error: ${name}: one example needs about [0-9.]+ MiB in a ${pass} pass, more than the memory budget of [0-9.]+ MiB \\(ROBUSTLENS_MEMORY_MB\\)`))),
+      );
+      assert.ok(tight.calls.slice(n0).every((r) => r <= 2), `only checks reached the model: ${tight.calls.slice(n0)}`);
+    } finally {
+      tf.dispose([x, extra, xAdv, free.W, tight.W]);
+    }
+  });
+}
+
+test('rowsPerPass keeps the batchSize check: 0 or 1.5 is an error naming the method', async () => {
+  const { rowsPerPass } = await import('../../src/lib/engine');
+  const x = x0();
+  const m = spyModel(3);
+  try {
+    assert.throws(() => rowsPerPass('pgd', m.f, x, 0, 'backward'), /pgd: batchSize must be a positive integer, got 0/);
+    assert.throws(() => rowsPerPass('pgd', m.f, x, 1.5, 'backward'), /pgd: batchSize must be a positive integer, got 1.5/);
+  } finally {
+    tf.dispose([x, m.W]);
+  }
+});
