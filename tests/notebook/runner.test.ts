@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -47,6 +48,19 @@ test('a rejection left unawaited in the last cell, surfacing after it returned, 
   assert.equal(r.failure?.cell, 1);
   assert.equal(r.failure.evalue, 'left unawaited in the last cell');
   assert.match(text(r.nb.cells[1].outputs[0]), /returns before the rejection/);
+});
+
+test('tslab\'s watcher race ("Unexpected pending rebuildTimer") reruns the notebook once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-race-'));
+  try {
+    const log = join(dir, 'runs.txt');
+    const r = await run('tslab_race.ipynb', { ...process.env, RACE_LOG: log });
+    assert.equal(r.failure, null);
+    assert.equal(readFileSync(log, 'utf8'), 'run\nrun\n', 'the notebook ran twice');
+    assert.deepEqual(r.nb.cells[0].outputs, [{ output_type: 'stream', name: 'stdout', text: ['run 2\n'] }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a TypeScript error is an error output naming the line and the problem', async () => {

@@ -158,17 +158,74 @@ function addTick(out: Float32Array, sr: number, t0: number, amp: number, rng: Rn
   }
 }
 
+/** A clip's silent buffer, its random stream and the draws both renderers make first, in this order:
+ * tempo (bpm uniform in the range), tonic (A3 + 0-11 semitones), spectral tilt exponent (nuisance);
+ * and the partials' inharmonicity B = 0.002 dissonance. */
+function clipStart(seconds: number, sr: number, seed: number, diss: number, bpm: [number, number]) {
+  const rng = new Rng(seed);
+  const out = new Float32Array(Math.round(seconds * sr));
+  const beat = 60 / rng.range(bpm[0], bpm[1]);
+  const tonic = 57 + rng.int(12);
+  const brightness = rng.range(0.8, 1.6);
+  return { rng, out, beat, tonic, brightness, B: 0.002 * diss };
+}
+
+/** Each chord segment with its end and duration (until the next one starts, or the clip ends; at least 50 ms) and root degree. */
+function chordSpans<G extends { t: number; chordDeg: number }>(segs: readonly G[], seconds: number): { s: number; g: G; end: number; dur: number; root: number }[] {
+  return segs.map((g, s) => {
+    const end = s + 1 < segs.length ? segs[s + 1].t : seconds;
+    return { s, g, end, dur: Math.max(0.05, end - g.t), root: g.chordDeg };
+  });
+}
+
+/** The tempo's random walk: the beat's length times 1 + N(0, sd^2), kept within [lo, hi] seconds. */
+function driftBeat(beat: number, rng: Rng, sd: number, lo: number, hi: number): number {
+  return Math.min(Math.max(beat * (1 + rng.normal(0, sd)), lo), hi);
+}
+
+/** The melody's onsets in one beat: each 16th q sounds w.p. pOn[q], jittered by sd 0.3 (1 - rhythmic stability) 16ths. */
+function gridOnsets(onsets: { t: number; seg: number }[], rng: Rng, t: number, beat: number, pOn: readonly number[], rStab: number, seg: number): void {
+  const sixteenth = beat / 4;
+  for (let q = 0; q < 4; q++) {
+    if (rng.uniform() < pOn[q]) {
+      const jit = rng.normal(0, 0.3 * (1 - rStab) * sixteenth);
+      onsets.push({ t: Math.max(0, t + q * sixteenth + jit), seg });
+    }
+  }
+}
+
+/**
+ * One melody note of both renderers: a chromatic alteration w.p. 0.35 (1 - tonal stability), the gate
+ * and attack of articulation, and a second voice (a dissonant interval w.p. dissonance, else a 3rd,
+ * 6th or 5th below w.p. 0.5). The random draws are made in this order (the clips depend on it).
+ */
+function melodyNote(out: Float32Array, sr: number, rng: Rng, t: number, ioi: number, pitch: number,
+  c: { art: number; tonal: number; diss: number; brightness: number; B: number }): void {
+  if (rng.uniform() < 0.35 * (1 - c.tonal)) pitch += rng.uniform() < 0.5 ? 1 : -1;
+  const gate = (0.95 - 0.75 * c.art) * ioi;
+  const attack = 0.002 + 0.06 * (1 - c.art);
+  addNote(out, sr, t, gate, midiHz(pitch), 0.25, attack, 8, c.brightness, c.B);
+  const u = rng.uniform();
+  if (u < c.diss) addNote(out, sr, t, gate, midiHz(pitch + [1, 6, 11][rng.int(3)]), 0.15, attack, 8, c.brightness, c.B);
+  else if (rng.uniform() < 0.5) addNote(out, sr, t, gate, midiHz(pitch - [3, 4, 7][rng.int(3)]), 0.15, attack, 8, c.brightness, c.B);
+}
+
+/** Scale the clip to RMS 0.1 (a silent clip stays silent) and clip to [-1, 1], in place. */
+function normaliseRms(out: Float32Array): Float32Array {
+  const n = out.length;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += out[i] * out[i];
+  const g = ss > 0 ? 0.1 / Math.sqrt(ss / n) : 1;
+  for (let i = 0; i < n; i++) out[i] = Math.max(-1, Math.min(1, out[i] * g));
+  return out;
+}
+
 /** Render one clip from its seven controls. */
 export function renderMidLevelClip(m: readonly number[], seconds: number, sr: number, seed: number): Float32Array {
   const [mel, art, rStab, rComp, diss, tonal, minorness] = m;
-  const rng = new Rng(seed);
-  const n = Math.round(seconds * sr);
-  const out = new Float32Array(n);
-  const bpm = rng.range(100, 130);
-  let beat = 60 / bpm;
-  let tonic = 57 + rng.int(12);
-  const brightness = rng.range(0.8, 1.6); // spectral tilt exponent (nuisance)
-  const B = 0.002 * diss;
+  const start = clipStart(seconds, sr, seed, diss, [100, 130]);
+  const { rng, out, brightness, B } = start;
+  let { beat, tonic } = start;
   const uMinor = rng.uniform(), uStable = rng.uniform(), uPulse = rng.uniform();
   const pOn = [1 - 0.3 * rComp, 0.7 * rComp, 0.1 + 0.8 * rComp, 0.7 * rComp];
   const pPulse = 0.35 + 0.65 * rStab;
@@ -181,29 +238,18 @@ export function renderMidLevelClip(m: readonly number[], seconds: number, sr: nu
     const stable = evenly(tonal, uStable, j);
     if (!stable && j > 0) tonic = 57 + ((tonic - 57 + [1, -1, 2, -2, 5, 7, 6][rng.int(7)] + 12) % 12);
     segs.push({ t, tonic, minor: evenly(minorness, uMinor, j), stable, chordDeg: stable ? 0 : [0, 3, 4][rng.int(3)] });
-    const sixteenth = beat / 4;
-    for (let q = 0; q < 4; q++) {
-      if (rng.uniform() < pOn[q]) {
-        const jit = rng.normal(0, 0.3 * (1 - rStab) * sixteenth);
-        onsets.push({ t: Math.max(0, t + q * sixteenth + jit), seg: segs.length - 1 });
-      }
-    }
+    gridOnsets(onsets, rng, t, beat, pOn, rStab, segs.length - 1);
     // Pulse on the 8ths: present for a fraction 0.35 + 0.65 rStab, jitter sd 0.35 (1 - rStab) of an 8th.
     for (let e = 0; e < 2; e++) {
       if (evenly(pPulse, uPulse, 2 * j + e)) addTick(out, sr, Math.max(0, t + (e * beat) / 2 + rng.normal(0, 0.35 * (1 - rStab) * (beat / 2))), 0.12, rng);
     }
     t += beat;
-    beat *= 1 + rng.normal(0, 0.04 * (1 - rStab));
-    beat = Math.min(Math.max(beat, 60 / 160), 60 / 80);
+    beat = driftBeat(beat, rng, 0.04 * (1 - rStab), 60 / 160, 60 / 80);
   }
   onsets.sort((a, c) => a.t - c.t);
   // Chords: triad in the tonic's octave (+ semitone cluster tone w.p. dissonance); bass: a held tonic
   // pedal across consecutive stable beats, else the chord root re-attacked each beat.
-  for (let s = 0; s < segs.length; s++) {
-    const g = segs[s];
-    const end = s + 1 < segs.length ? segs[s + 1].t : seconds;
-    const dur = Math.max(0.05, end - g.t);
-    const root = g.chordDeg;
+  for (const { s, g, end, dur, root } of chordSpans(segs, seconds)) {
     for (const d of [root, root + 2, root + 4]) addNote(out, sr, g.t, dur, midiHz(degreePitch(g.tonic, g.minor, d)), 0.08, 0.02, 6, brightness, B);
     if (rng.uniform() < diss) addNote(out, sr, g.t, dur, midiHz(degreePitch(g.tonic, g.minor, root) + 1), 0.08, 0.02, 6, brightness, B);
     if (g.stable && s > 0 && segs[s - 1].stable && segs[s - 1].tonic === g.tonic) continue; // pedal already sounding
@@ -231,33 +277,17 @@ export function renderMidLevelClip(m: readonly number[], seconds: number, sr: nu
       const r = ((deg % 7) + 7) % 7;
       deg += r === 1 || r === 3 || r === 5 ? -1 : r === 6 ? 1 : 0;
     }
-    let pitch = degreePitch(g.tonic + 12, g.minor, deg);
-    if (rng.uniform() < 0.35 * (1 - tonal)) pitch += rng.uniform() < 0.5 ? 1 : -1;
-    const gate = (0.95 - 0.75 * art) * ioi;
-    const attack = 0.002 + 0.06 * (1 - art);
-    addNote(out, sr, o.t, gate, midiHz(pitch), 0.25, attack, 8, brightness, B);
-    const u = rng.uniform();
-    if (u < diss) addNote(out, sr, o.t, gate, midiHz(pitch + [1, 6, 11][rng.int(3)]), 0.15, attack, 8, brightness, B);
-    else if (rng.uniform() < 0.5) addNote(out, sr, o.t, gate, midiHz(pitch - [3, 4, 7][rng.int(3)]), 0.15, attack, 8, brightness, B);
+    melodyNote(out, sr, rng, o.t, ioi, degreePitch(g.tonic + 12, g.minor, deg), { art, tonal, diss, brightness, B });
   }
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += out[i] * out[i];
-  const g = ss > 0 ? 0.1 / Math.sqrt(ss / n) : 1;
-  for (let i = 0; i < n; i++) out[i] = Math.max(-1, Math.min(1, out[i] * g));
-  return out;
+  return normaliseRms(out);
 }
 
 /** Version 1 of the renderer (see the module doc); kept so version-1 data (and models trained on it) reproduce. */
 export function renderMidLevelClipV1(m: readonly number[], seconds: number, sr: number, seed: number): Float32Array {
   const [mel, art, rStab, rComp, diss, tonal, minorness] = m;
-  const rng = new Rng(seed);
-  const n = Math.round(seconds * sr);
-  const out = new Float32Array(n);
-  const bpm = rng.range(80, 140);
-  let beat = 60 / bpm;
-  let tonic = 57 + rng.int(12);
-  const brightness = rng.range(0.8, 1.6); // spectral tilt exponent (nuisance)
-  const B = 0.002 * diss;
+  const start = clipStart(seconds, sr, seed, diss, [80, 140]);
+  const { rng, out, brightness, B } = start;
+  let { beat, tonic } = start;
   const pOn = [0.95 - 0.4 * rComp, 0.05 + 0.55 * rComp, 0.2 + 0.6 * rComp, 0.05 + 0.55 * rComp];
   // Onset times on a jittered 16th grid, with the mode/key of each half-bar.
   type Seg = { t: number; tonic: number; minor: boolean; chordDeg: number };
@@ -270,25 +300,14 @@ export function renderMidLevelClipV1(m: readonly number[], seconds: number, sr: 
       if (segs.length > 0 && rng.uniform() < 0.5 * (1 - tonal)) tonic = 57 + ((tonic - 57 + [1, -1, 2, -2, 5, 7, 6][rng.int(7)] + 12) % 12);
       segs.push({ t, tonic, minor: rng.uniform() < minorness, chordDeg: [0, 3, 4, 5, 0][rng.int(5)] });
     }
-    const sixteenth = beat / 4;
-    for (let q = 0; q < 4; q++) {
-      if (rng.uniform() < pOn[q]) {
-        const jit = rng.normal(0, 0.3 * (1 - rStab) * sixteenth);
-        onsets.push({ t: Math.max(0, t + q * sixteenth + jit), seg: segs.length - 1 });
-      }
-    }
+    gridOnsets(onsets, rng, t, beat, pOn, rStab, segs.length - 1);
     t += beat;
     b++;
-    beat *= 1 + rng.normal(0, 0.03 * (1 - rStab));
-    beat = Math.min(Math.max(beat, 60 / 180), 60 / 60);
+    beat = driftBeat(beat, rng, 0.03 * (1 - rStab), 60 / 180, 60 / 60);
   }
   onsets.sort((a, c) => a.t - c.t);
   // Chords: pad triad (+ cluster tone w.p. dissonance) and bass, per half-bar.
-  for (let s = 0; s < segs.length; s++) {
-    const g = segs[s];
-    const end = s + 1 < segs.length ? segs[s + 1].t : seconds;
-    const dur = Math.max(0.05, end - g.t);
-    const root = g.chordDeg;
+  for (const { s, g, dur, root } of chordSpans(segs, seconds)) {
     for (const d of [root, root + 2, root + 4]) addNote(out, sr, g.t, dur, midiHz(degreePitch(g.tonic - 12, g.minor, d)), 0.07, 0.03, 5, 1.5 * brightness, B);
     addNote(out, sr, g.t, dur, midiHz(degreePitch(g.tonic - 24, g.minor, root)), 0.1, 0.01, 4, 1.5 * brightness, B);
     if (rng.uniform() < diss) addNote(out, sr, g.t, dur, midiHz(degreePitch(g.tonic - 12, g.minor, root) + 1), 0.07, 0.03, 5, 1.5 * brightness, B);
@@ -309,20 +328,9 @@ export function renderMidLevelClipV1(m: readonly number[], seconds: number, sr: 
     }
     if (deg > 11) deg -= 7;
     if (deg < -3) deg += 7;
-    let pitch = degreePitch(g.tonic, g.minor, deg);
-    if (rng.uniform() < 0.35 * (1 - tonal)) pitch += rng.uniform() < 0.5 ? 1 : -1;
-    const gate = (0.95 - 0.75 * art) * ioi;
-    const attack = 0.002 + 0.06 * (1 - art);
-    addNote(out, sr, o.t, gate, midiHz(pitch), 0.25, attack, 8, brightness, B);
-    const u = rng.uniform();
-    if (u < diss) addNote(out, sr, o.t, gate, midiHz(pitch + [1, 6, 11][rng.int(3)]), 0.15, attack, 8, brightness, B);
-    else if (rng.uniform() < 0.5) addNote(out, sr, o.t, gate, midiHz(pitch - [3, 4, 7][rng.int(3)]), 0.15, attack, 8, brightness, B);
+    melodyNote(out, sr, rng, o.t, ioi, degreePitch(g.tonic, g.minor, deg), { art, tonal, diss, brightness, B });
   }
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += out[i] * out[i];
-  const g = ss > 0 ? 0.1 / Math.sqrt(ss / n) : 1;
-  for (let i = 0; i < n; i++) out[i] = Math.max(-1, Math.min(1, out[i] * g));
-  return out;
+  return normaliseRms(out);
 }
 
 export function synthMidLevelMusic(n: number, options: SynthMidLevelOptions = {}): SynthMidLevelData {

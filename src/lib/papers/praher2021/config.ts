@@ -12,6 +12,7 @@
  */
 import { byScale, scale as currentScale } from '../scale';
 import type { Scale } from '../scale';
+import type { AugmentOptions } from './augmentExcerpts';
 
 /** The paper's numbers (Praher et al. 2021). Rates in [0, 1]. */
 export const PAPER = {
@@ -48,7 +49,14 @@ export interface P2Config {
     /** Synthetic control set: clips and their length (s). */
     synth: { n: number; seconds: number };
   };
-  detector: { width: number; perSong: number; epochs: number; batchSize: number; lr: number; dropout: number; testPerSong: number };
+  /**
+   * The detector's training (trainDetector): optional batch normalisation (the authors' model has it),
+   * learning-rate schedule and augmented copies of the training excerpts (augmentExcerpts).
+   */
+  detector: {
+    width: number; perSong: number; epochs: number; batchSize: number; lr: number; dropout: number; testPerSong: number;
+    batchNorm?: boolean; lrSchedule?: 'constant' | 'cosine'; augment?: Omit<AugmentOptions, 'seed'>;
+  };
   /**
    * The authors' whole-song attack (songAttack.ts): spans of `spanFrames` mel frames per test song
    * (null: the whole song), `spansPerSong` of them, chosen by the detector's clean decisions (closest
@@ -77,7 +85,7 @@ export function config(s: Scale = currentScale()): P2Config {
       smoke: {
         scale: 'smoke', source: 'jamendoLyrics', ...COMMON,
         data: { ...COMMON.data, trainSongs: 3, seconds: 45, synth: { n: 2, seconds: 3 } },
-        detector: { width: 0.125, perSong: 16, epochs: 1, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 40 },
+        detector: { width: 0.125, perSong: 16, epochs: 1, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 40, batchNorm: true },
         attack: { spanFrames: 125, spansPerSong: 1, decisionStride: 10, perSong: 2, candidatesPerSong: 12, steps: 5, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
         fig3: { ks: [1, 3, 5], perSetting: 1 },
         lime: { nSamples: 48, batchSize: 48 },
@@ -88,11 +96,13 @@ export function config(s: Scale = currentScale()): P2Config {
       demo: {
         scale: 'demo', source: 'jamendoLyrics', ...COMMON,
         data: { ...COMMON.data, trainSongs: 3, synth: { n: 8, seconds: 4 } },
-        detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600 },
+        // batch normalisation as the authors' model. Leave-one-song-out pooled error of the tries (same seed): without BN 0.234;
+        // BN 0.230; augmentation (1 copy: band shift 3, tilt 10 dB, mix 0.5) 0.251; that plus 6 epochs cosine 0.271
+        detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600, batchNorm: true },
         // a 200-frame span (2.9 s, 86 decided frames) of the test song instead of the whole song; at most 300 steps (paper 1000);
         // 8 excerpts per direction and attack, so each Table 1 row reaches the claims' minimum (MIN_ADVERSARIES)
         attack: { spanFrames: 200, spansPerSong: 1, decisionStride: 5, perSong: 8, candidatesPerSong: 80, steps: 300, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
-        fig3: { ks: [1, 3, 5], perSetting: 1 },
+        fig3: { ks: [1, 3, 5], perSetting: 3 },
         // LIME: 2048 samples at demo (the paper 8192; the issue's floor for demo is 2048)
         lime: { nSamples: 2048, batchSize: 256 },
         masked: { ks: [1, 3, 5], perK: 1, maxAttacked: 8, steps: 100, lr: 3e-3 },
@@ -102,7 +112,7 @@ export function config(s: Scale = currentScale()): P2Config {
       paper: {
         scale: 'paper', source: 'corpus', ...COMMON,
         data: { ...COMMON.data, trainSongs: 0, synth: { n: 32, seconds: 4 } },
-        detector: { width: 1, perSong: 5000, epochs: 20, batchSize: 32, lr: 1e-3, dropout: 0.5, testPerSong: 100000 },
+        detector: { width: 1, perSong: 5000, epochs: 20, batchSize: 32, lr: 1e-3, dropout: 0.5, testPerSong: 100000, batchNorm: true },
         attack: { spanFrames: null, spansPerSong: 1, decisionStride: 5, perSong: 10, candidatesPerSong: 200, steps: 1000, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
         fig3: { ks: [1, 3, 5], perSetting: 10 },
         lime: { nSamples: 8192, batchSize: 256 },

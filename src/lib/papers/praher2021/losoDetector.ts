@@ -41,7 +41,7 @@ export async function detectorFor(
   const det = cfg.detector;
   const r = await getOrTrain(name, detectorCacheConfig(cfg, songs), async () => {
     const t = await trainDetector(songs, st, { perSong: det.perSong, width: det.width, epochs: det.epochs, batchSize: det.batchSize, lr: det.lr,
-      dropout: det.dropout, seed: cfg.seed, onEpoch: options.onEpoch });
+      dropout: det.dropout, batchNorm: det.batchNorm, lrSchedule: det.lrSchedule, augment: det.augment, seed: cfg.seed, onEpoch: options.onEpoch });
     return { model: t.model, history: t.history, data: { excerpts: t.nExcerpts, positiveShare: t.positiveShare } };
   }, { architecture: 'singingVoiceCnn', dir: options.dir, log: options.log });
   return { model: r.model, cached: r.cached, trainingSeconds: r.card.trainingSeconds ?? undefined };
