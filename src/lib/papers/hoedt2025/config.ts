@@ -69,7 +69,7 @@ export interface P1Config {
 
 /** The configuration for a scale; the demo values were chosen from measured step times (see the notebook). */
 export function config(scale: Scale): P1Config {
-  const common = { fractions: [0.8, 0.1, 0.1] as [number, number, number], splitSeed: 42, boundedEps: 0.001, scheduleEvery: 5, generator: 1 as const };
+  const common = { fractions: [0.8, 0.1, 0.1] as [number, number, number], splitSeed: 42, boundedEps: 0.001, scheduleEvery: 5, generator: 2 as const };
   if (scale === 'paper') {
     return {
       ...common, scale, clips: null, frames: 313, width: 1, dropout: 0.3, epochs: 199, batchSize: 8, lr: 5e-4, patience: 50,
@@ -78,7 +78,7 @@ export function config(scale: Scale): P1Config {
   }
   if (scale === 'demo') {
     return {
-      ...common, scale, clips: 300, frames: 96, width: 1 / 16, dropout: 0.1, epochs: 30, batchSize: 16, lr: 5e-3, patience: 12,
+      ...common, scale, clips: 300, frames: 96, width: 1 / 16, dropout: 0.1, epochs: 40, batchSize: 16, lr: 5e-3, patience: 12,
       boundedSeeds: 1, seeds: [6, 21, 42], attack: { steps: 200, lr: 0.01, examples: 8 }, advAttack: { steps: 5, lr: 0.05 },
     };
   }
