@@ -8,6 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
+import { spyModel, withBudget } from './memorySpy';
 import { passBytesPerRow } from '../../src/lib/engine';
 import { pgd, fgsm, cwL2, flipAttack, regressionAttack, boundarySearch, isAdversarial } from '../../src/lib/attacks';
 import { refineBoundary } from '../../src/lib/attacks/refineBoundary';
@@ -16,29 +17,6 @@ before(setup);
 
 const D = 6;
 const N = 5;
-
-function spyModel(C: number) {
-  const W = tf.tensor2d(Array.from({ length: D * C }, (_, i) => Math.sin(1.3 * i + 0.4) * 3), [D, C]);
-  const calls: number[] = [];
-  let failAt = Infinity;
-  const f = (x: tf.Tensor) => {
-    calls.push(x.shape[0]);
-    if (calls.length === failAt) throw new Error('model failed on purpose');
-    return tf.tanh(tf.matMul(x as tf.Tensor2D, W)).mul(2);
-  };
-  return { f, calls, W, failOn: (k: number) => (failAt = calls.length + k) };
-}
-
-async function withBudget<T>(mb: number, run: () => Promise<T>): Promise<T> {
-  const old = process.env.ROBUSTLENS_MEMORY_MB;
-  process.env.ROBUSTLENS_MEMORY_MB = String(mb);
-  try {
-    return await run();
-  } finally {
-    if (old === undefined) delete process.env.ROBUSTLENS_MEMORY_MB;
-    else process.env.ROBUSTLENS_MEMORY_MB = old;
-  }
-}
 
 /** A result with its tensors read out and disposed, as JSON. */
 function plain(r: unknown): string {
@@ -75,8 +53,8 @@ for (const [name, C, pass, run] of attacks) {
     const extra = tf.tensor2d(Array.from({ length: N * C }, (_, i) => 0.3 * Math.sin(i)), [N, C]);
     const xAdv = tf.tidy(() => tf.clipByValue(x.add(tf.tensor1d([0.4, -0.4, 0.4, -0.4, 0.4, -0.4])), 0, 1));
     const y = name === 'refineBoundary' ? xAdv : extra;
-    const free = spyModel(C);
-    const tight = spyModel(C);
+    const free = spyModel(D, C, 3);
+    const tight = spyModel(D, C, 3);
     try {
       const ref = plain(await run(free.f, x, y));
       assert.ok(Math.max(...free.calls) > 2, `unbudgeted calls ${free.calls}`);
@@ -111,7 +89,7 @@ for (const [name, C, pass, run] of attacks) {
 test('rowsPerPass keeps the batchSize check: 0 or 1.5 is an error naming the method', async () => {
   const { rowsPerPass } = await import('../../src/lib/engine');
   const x = x0();
-  const m = spyModel(3);
+  const m = spyModel(D, 3, 3);
   try {
     assert.throws(() => rowsPerPass('pgd', m.f, x, 0, 'backward'), /pgd: batchSize must be a positive integer, got 0/);
     assert.throws(() => rowsPerPass('pgd', m.f, x, 1.5, 'backward'), /pgd: batchSize must be a positive integer, got 1.5/);

@@ -10,6 +10,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak, maxRelErr } from '../helpers';
+import { spyModel, withBudget } from './memorySpy';
 import { passBytesPerRow, rowsPerPass } from '../../src/lib/engine';
 import { saliency, gradientXInput, integratedGradients, big, bsm, occlusion, smoothGrad, agi, gradCam, lime, kernelShap } from '../../src/lib/explain';
 
@@ -17,31 +18,6 @@ before(setup);
 
 const D = 6;
 const C = 3;
-
-/** f(x) = 2 tanh(x W): a plain function that records the rows of every call, and can throw on call `failAt`. */
-function spyModel() {
-  const W = tf.tensor2d(Array.from({ length: D * C }, (_, i) => Math.sin(1.3 * i + 0.4)), [D, C]);
-  const calls: number[] = [];
-  let failAt = Infinity;
-  const f = (x: tf.Tensor) => {
-    calls.push(x.shape[0]);
-    if (calls.length === failAt) throw new Error('model failed on purpose');
-    return tf.tanh(tf.matMul(x as tf.Tensor2D, W)).mul(2);
-  };
-  return { f, calls, W, failOn: (k: number) => (failAt = calls.length + k) };
-}
-
-async function withBudget<T>(mb: number | undefined, run: () => Promise<T>): Promise<T> {
-  const old = process.env.ROBUSTLENS_MEMORY_MB;
-  if (mb === undefined) delete process.env.ROBUSTLENS_MEMORY_MB;
-  else process.env.ROBUSTLENS_MEMORY_MB = String(mb);
-  try {
-    return await run();
-  } finally {
-    if (old === undefined) delete process.env.ROBUSTLENS_MEMORY_MB;
-    else process.env.ROBUSTLENS_MEMORY_MB = old;
-  }
-}
 
 const x0 = () => tf.tensor2d(Array.from({ length: 4 * D }, (_, i) => Math.cos(0.7 * i) * 0.8), [4, D]);
 
@@ -64,8 +40,8 @@ for (const [name, pass, run] of methods) {
   test(`${name}: with a budget of 3 rows every model call has <= 3 rows (was: one call of the whole batch), same map (1e-6) as unbudgeted, no leak`, async () => {
     const x = x0();
     const b = tf.tidy(() => x.mul(0.3).add(0.1));
-    const free = spyModel();
-    const tight = spyModel();
+    const free = spyModel(D, C);
+    const tight = spyModel(D, C);
     try {
       const ref = await run(free.f, x, b);
       assert.ok(Math.max(...free.calls) > 3, `the unbudgeted call batches more than 3 rows (${free.calls})`);
@@ -97,7 +73,7 @@ for (const [name, pass, run] of methods) {
   test(`${name}: a model error in a later chunk leaks nothing; a budget below one row is refused naming ${name}, the estimate and the budget`, async () => {
     const x = x0();
     const b = tf.tidy(() => x.mul(0.3).add(0.1));
-    const m = spyModel();
+    const m = spyModel(D, C);
     try {
       const per = passBytesPerRow(name, m.f, x, pass);
       await withBudget((1.5 * per) / 2 ** 20, () =>

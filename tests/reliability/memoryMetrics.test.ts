@@ -7,6 +7,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
+import { spyModel, withBudget } from './memorySpy';
 import { passBytesPerRow } from '../../src/lib/engine';
 import { deletionCurve, insertionCurve, segmentFlipRate, accuracy } from '../../src/lib/metrics';
 
@@ -14,29 +15,6 @@ before(setup);
 
 const D = 6;
 const C = 3;
-
-function spyModel() {
-  const W = tf.tensor2d(Array.from({ length: D * C }, (_, i) => Math.sin(1.3 * i + 0.4)), [D, C]);
-  const calls: number[] = [];
-  let failAt = Infinity;
-  const f = (x: tf.Tensor) => {
-    calls.push(x.shape[0]);
-    if (calls.length === failAt) throw new Error('model failed on purpose');
-    return tf.tanh(tf.matMul(x as tf.Tensor2D, W)).mul(2);
-  };
-  return { f, calls, W, failOn: (k: number) => (failAt = calls.length + k) };
-}
-
-async function withBudget<T>(mb: number, run: () => Promise<T>): Promise<T> {
-  const old = process.env.ROBUSTLENS_MEMORY_MB;
-  process.env.ROBUSTLENS_MEMORY_MB = String(mb);
-  try {
-    return await run();
-  } finally {
-    if (old === undefined) delete process.env.ROBUSTLENS_MEMORY_MB;
-    else process.env.ROBUSTLENS_MEMORY_MB = old;
-  }
-}
 
 const x0 = () => tf.tensor2d(Array.from({ length: 5 * D }, (_, i) => Math.cos(0.7 * i) * 0.8), [5, D]);
 
@@ -53,8 +31,8 @@ for (const [name, extra, run] of metrics) {
   test(`${name}: with a budget of 2 rows every model call has <= 2 rows (was: up to batchSize), same result, no leak; error path leak-free; below one row refused`, async () => {
     const x = x0();
     const a = tf.tidy(() => x.mul(tf.tensor1d([1, -2, 3, 0.5, -1, 2])));
-    const free = spyModel();
-    const tight = spyModel();
+    const free = spyModel(D, C);
+    const tight = spyModel(D, C);
     try {
       const ref = JSON.stringify(await run(free.f, x, a));
       assert.ok(Math.max(...free.calls) > 2, `unbudgeted calls ${free.calls}`);

@@ -7,6 +7,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
+import { withBudget } from './memorySpy';
 import { bytesPerRow } from '../../src/lib/engine';
 import { evaluate, predictBatched } from '../../src/lib/train';
 
@@ -17,17 +18,6 @@ function model(): tf.LayersModel {
   m.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [6], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
   m.add(tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
   return m;
-}
-
-async function withBudget<T>(mb: number, run: () => Promise<T> | T): Promise<T> {
-  const old = process.env.ROBUSTLENS_MEMORY_MB;
-  process.env.ROBUSTLENS_MEMORY_MB = String(mb);
-  try {
-    return await run();
-  } finally {
-    if (old === undefined) delete process.env.ROBUSTLENS_MEMORY_MB;
-    else process.env.ROBUSTLENS_MEMORY_MB = old;
-  }
 }
 
 test('predictBatched / evaluate: chunks of at most the rows the budget allows (spied on model.apply), same predictions and metrics; refusal and batchSize 0 are errors', async () => {
