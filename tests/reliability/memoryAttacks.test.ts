@@ -8,7 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
-import { spyModel, withBudget } from './memorySpy';
+import { spyModel, withBudget, assertErrorPaths } from './memorySpy';
 import { passBytesPerRow } from '../../src/lib/engine';
 import { pgd, fgsm, cwL2, flipAttack, regressionAttack, boundarySearch, isAdversarial } from '../../src/lib/attacks';
 import { refineBoundary } from '../../src/lib/attacks/refineBoundary';
@@ -68,18 +68,7 @@ for (const [name, C, pass, run] of attacks) {
       );
       assert.ok(Math.max(...tight.calls) <= 2, `${name}: rows per call ${tight.calls}`);
       assert.equal(got, ref, 'chunked result equals the unchunked one');
-      await withBudget(mb, () =>
-        noLeak(async () => {
-          tight.failOn(4);
-          await assert.rejects(run(tight.f, x, y), /model failed on purpose/);
-        }),
-      );
-      tight.failOn(Infinity);
-      const n0 = tight.calls.length;
-      await withBudget((0.5 * per) / 2 ** 20, () =>
-        noLeak(() => assert.rejects(run(tight.f, x, y), new RegExp(`^Error: ${name}: one example needs about [0-9.]+ MiB in a ${pass} pass, more than the memory budget of [0-9.]+ MiB \\(ROBUSTLENS_MEMORY_MB\\)`))),
-      );
-      assert.ok(tight.calls.slice(n0).every((r) => r <= 2), `only checks reached the model: ${tight.calls.slice(n0)}`);
+      await assertErrorPaths(tight, { name, pass, per, chunkMb: mb, failAt: 4, call: () => run(tight.f, x, y) });
     } finally {
       tf.dispose([x, extra, xAdv, free.W, tight.W]);
     }

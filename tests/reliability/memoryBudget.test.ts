@@ -8,7 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
-import { bytesPerRow, rowsWithinBudget, memoryBudgetBytes } from '../../src/lib/engine';
+import { bytesPerRow, rowsPerPass, memoryBudgetBytes } from '../../src/lib/engine';
 import { lime, imageGrid } from '../../src/lib/explain';
 
 before(setup);
@@ -21,18 +21,20 @@ function wide(): tf.LayersModel {
   return m;
 }
 
-test('bytesPerRow / rowsWithinBudget: input plus every layer output; rows lowered to the budget; one row over it is an error', () => {
+test('bytesPerRow / rowsPerPass (forward, LayersModel): input plus every layer output; rows lowered to the budget; one row over it is an error', () => {
   const m = wide();
+  const x = tf.zeros([4, 8, 8, 1]);
   try {
     assert.equal(bytesPerRow(m, [8, 8, 1]), 4 * (64 + 512 * 512 + 1 + 2));
     assert.equal(bytesPerRow((x: tf.Tensor) => x, [3]), null);
-    assert.equal(rowsWithinBudget('t', m, [8, 8, 1], 4096, 256 * 2 ** 20), 255);
-    assert.equal(rowsWithinBudget('t', m, [8, 8, 1], 16, 256 * 2 ** 20), 16);
-    assert.throws(() => rowsWithinBudget('lime', m, [8, 8, 1], 4, 2 ** 19), /lime: one example needs about 1.0 MiB in a forward pass, more than the memory budget of 0.5 MiB/);
+    assert.equal(rowsPerPass('t', m, x, 4096, 'forward', { budget: 256 * 2 ** 20 }), 255);
+    assert.equal(rowsPerPass('t', m, x, 16, 'forward', { budget: 256 * 2 ** 20 }), 16);
+    assert.throws(() => rowsPerPass('lime', m, x, 4, 'forward', { budget: 2 ** 19 }), /lime: one example needs about 1.0 MiB in a forward pass, more than the memory budget of 0.5 MiB/);
     assert.equal(memoryBudgetBytes({}), 2 ** 30);
     assert.equal(memoryBudgetBytes({ ROBUSTLENS_MEMORY_MB: '300' }), 300 * 2 ** 20);
     assert.throws(() => memoryBudgetBytes({ ROBUSTLENS_MEMORY_MB: 'lots' }), /ROBUSTLENS_MEMORY_MB="lots" is not a positive number/);
   } finally {
+    x.dispose();
     m.dispose();
   }
 });

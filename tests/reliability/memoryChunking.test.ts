@@ -10,7 +10,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak, maxRelErr } from '../helpers';
-import { spyModel, withBudget } from './memorySpy';
+import { spyModel, withBudget, assertErrorPaths } from './memorySpy';
 import { passBytesPerRow, rowsPerPass } from '../../src/lib/engine';
 import { saliency, gradientXInput, integratedGradients, big, bsm, occlusion, smoothGrad, agi, gradCam, lime, kernelShap } from '../../src/lib/explain';
 
@@ -76,20 +76,8 @@ for (const [name, pass, run] of methods) {
     const m = spyModel(D, C);
     try {
       const per = passBytesPerRow(name, m.f, x, pass);
-      await withBudget((1.5 * per) / 2 ** 20, () =>
-        noLeak(async () => {
-          m.failOn(4); // a few chunks in (probe and checks come first)
-          await assert.rejects(run(m.f, x, b), /model failed on purpose/);
-        }),
-      );
-      m.failOn(Infinity as number);
-      const before = m.calls.length;
-      await withBudget((0.5 * per) / 2 ** 20, () =>
-        noLeak(() =>
-          assert.rejects(run(m.f, x, b), new RegExp(`^Error: ${name}: one example needs about [0-9.]+ MiB in a ${pass} pass, more than the memory budget of [0-9.]+ MiB \\(ROBUSTLENS_MEMORY_MB\\); .*raise ROBUSTLENS_MEMORY_MB`)),
-        ),
-      );
-      assert.ok(m.calls.slice(before).every((r) => r <= 2), `only probes/checks reached the model before the refusal: ${m.calls.slice(before)}`);
+      // a few chunks in (probe and checks come first)
+      await assertErrorPaths(m, { name, pass, per, chunkMb: (1.5 * per) / 2 ** 20, failAt: 4, call: () => run(m.f, x, b), refusal: '; .*raise ROBUSTLENS_MEMORY_MB' });
     } finally {
       tf.dispose([x, b, m.W]);
     }

@@ -7,7 +7,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setup, noLeak } from '../helpers';
-import { spyModel, withBudget } from './memorySpy';
+import { spyModel, withBudget, assertErrorPaths } from './memorySpy';
 import { passBytesPerRow } from '../../src/lib/engine';
 import { deletionCurve, insertionCurve, segmentFlipRate, accuracy } from '../../src/lib/metrics';
 
@@ -45,18 +45,7 @@ for (const [name, extra, run] of metrics) {
       );
       assert.ok(Math.max(...tight.calls) <= 2, `${name}: rows per call ${tight.calls}`);
       assert.equal(got, ref, 'chunked result equals the unchunked one');
-      await withBudget((2.5 * per) / 2 ** 20, () =>
-        noLeak(async () => {
-          tight.failOn(3);
-          await assert.rejects(run(tight.f, x, a), /model failed on purpose/);
-        }),
-      );
-      tight.failOn(Infinity);
-      const n0 = tight.calls.length;
-      await withBudget((0.5 * per) / 2 ** 20, () =>
-        noLeak(() => assert.rejects(run(tight.f, x, a), new RegExp(`^Error: ${name}: one example needs about [0-9.]+ MiB in a forward pass, more than the memory budget of [0-9.]+ MiB \\(ROBUSTLENS_MEMORY_MB\\)`))),
-      );
-      assert.ok(tight.calls.slice(n0).every((r) => r <= 2), `only checks reached the model: ${tight.calls.slice(n0)}`);
+      await assertErrorPaths(tight, { name, pass: 'forward', per, chunkMb: (2.5 * per) / 2 ** 20, failAt: 3, call: () => run(tight.f, x, a) });
     } finally {
       tf.dispose([x, a, free.W, tight.W]);
     }

@@ -5,7 +5,7 @@ export { asFn } from './model';
 export { checkOptions, assertFinite, checkInput, checkInputShape, checkedModel, probeModel, outputCount, outputs2d, positiveInt, positiveNumber, checkNumbers, sameShape, checkName } from './validate';
 export { registerGradientFixes } from './kernels';
 export { gradSafe, releaseAbandonedTape, guardGradientTape } from './tape';
-export { memoryBudgetBytes, bytesPerRow, rowsWithinBudget, passBytesPerRow, rowsPerPass } from './memory';
+export { memoryBudgetBytes, bytesPerRow, passBytesPerRow, rowsPerPass } from './memory';
 export type { Pass } from './memory';
 export { adam, FusedAdamOptimizer } from './adam';
 export type { Model, ModelFn } from './model';

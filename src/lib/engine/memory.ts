@@ -44,23 +44,6 @@ export function bytesPerRow(model: Model, rowShape: readonly number[]): number |
   return 4 * elements;
 }
 
-/**
- * Rows per forward pass: `requested`, lowered so that rows * bytesPerRow stays within the budget;
- * an error naming `where` when a single row does not fit.
- */
-export function rowsWithinBudget(where: string, model: Model, rowShape: readonly number[], requested: number, budget = memoryBudgetBytes()): number {
-  const per = bytesPerRow(model, rowShape);
-  if (per === null) return requested;
-  const fit = Math.floor(budget / per);
-  if (fit < 1) {
-    throw new Error(
-      `${where}: one example needs about ${(per / 2 ** 20).toFixed(1)} MiB in a forward pass, more than the memory budget ` +
-        `of ${(budget / 2 ** 20).toFixed(1)} MiB (ROBUSTLENS_MEMORY_MB); use a smaller input or model, or raise the budget.`,
-    );
-  }
-  return Math.min(requested, fit);
-}
-
 /** Which pass a batched call makes: a forward pass, or a forward pass plus a backward pass for input gradients. */
 export type Pass = 'forward' | 'backward';
 
@@ -125,11 +108,9 @@ export function passBytesPerRow(where: string, model: Model, x: tf.Tensor, pass:
         else tf.grad((r: tf.Tensor) => tf.sum(fn(r)))(row);
       }),
     );
-  } catch (e) {
+  } finally {
     row.dispose();
-    throw e;
   }
-  row.dispose();
   const bytes = 4 * rowShape.reduce((a, b) => a * b, 1) + peak;
   if (!byModel) measured.set(model, (byModel = new Map()));
   byModel.set(key, bytes);
