@@ -78,7 +78,7 @@ export function config(scale: Scale): P1Config {
   }
   if (scale === 'demo') {
     return {
-      ...common, scale, clips: 300, frames: 96, width: 1 / 16, dropout: 0.1, epochs: 40, batchSize: 16, lr: 5e-3, patience: 12,
+      ...common, scale, clips: 300, frames: 96, width: 1 / 8, dropout: 0.1, epochs: 40, batchSize: 16, lr: 5e-3, patience: 12,
       boundedSeeds: 1, seeds: [6, 21, 42], attack: { steps: 200, lr: 0.01, examples: 8 }, advAttack: { steps: 5, lr: 0.05 },
     };
   }
