@@ -543,3 +543,14 @@ test('singingVoiceCnn batchNorm (the authors\' arch.batch_norm): a BN layer befo
   model.dispose();
   await assert.rejects(() => P2.trainDetector(songs, st, { perSong: 4, lrSchedule: 'step' as never }), /lrSchedule/);
 });
+
+test("trainDetector lrSchedule 'exponential': the authors' lr x 0.85 after every epoch, recorded per epoch; cosine halves at the midpoint", async () => {
+  assert.equal(P2.AUTHORS_LR_DECAY, 0.85);
+  const lrs = async (lrSchedule: 'exponential' | 'cosine') => {
+    const { model, history } = await P2.trainDetector(songs, st, { perSong: 2, width: 0.0625, epochs: 3, batchSize: 2, lr: 0.002, lrSchedule, seed: 1 });
+    model.dispose();
+    return history.map((h) => h.metrics.lr);
+  };
+  assertClose(await lrs('exponential'), [0.002, 0.002 * 0.85, 0.002 * 0.85 * 0.85], 1e-9);
+  assertClose(await lrs('cosine'), [0.002, 0.002 * 0.75, 0.002 * 0.25], 1e-9);
+});

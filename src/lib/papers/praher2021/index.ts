@@ -16,7 +16,7 @@ export { prepareData } from './prepareData';
 export type { P2Data } from './prepareData';
 export { detectorDomains } from './detector';
 export type { DetectorDomains } from './detector';
-export { trainDetector, fitSongStandardizer } from './trainDetector';
+export { trainDetector, fitSongStandardizer, AUTHORS_LR_DECAY } from './trainDetector';
 export { augmentExcerpts } from './augmentExcerpts';
 export type { AugmentOptions } from './augmentExcerpts';
 export type { TrainDetectorOptions } from './trainDetector';

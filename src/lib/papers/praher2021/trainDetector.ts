@@ -19,6 +19,9 @@ import { AugmentOptions, augmentExcerpts } from './augmentExcerpts';
 import { excerptLabels, logMelRows, pickExcerpts, standardisedBatch } from './excerpts';
 import { SvdSong } from './songs';
 
+/** The authors' learning-rate decay per epoch (CPJKU/veracity svd/default.vars: eta_decay 0.85, every epoch). */
+export const AUTHORS_LR_DECAY = 0.85;
+
 /** Per-band mean / std of the log-mel over all frames of the training songs. */
 export function fitSongStandardizer(songs: SvdSong[]): Standardizer {
   if (songs.length === 0) throw new Error('fitSongStandardizer: no training songs.');
@@ -38,8 +41,11 @@ export interface TrainDetectorOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
-  /** Learning rate per epoch: 'constant' (default) or 'cosine' (lr (1 + cos(pi (e - 1) / E)) / 2). */
-  lrSchedule?: 'constant' | 'cosine';
+  /**
+   * Learning rate per epoch e = 1..E: 'constant' (default), 'cosine' (lr (1 + cos(pi (e - 1) / E)) / 2) or
+   * 'exponential' (lr 0.85^(e - 1), the authors' eta_decay of 0.85 after every epoch).
+   */
+  lrSchedule?: 'constant' | 'cosine' | 'exponential';
   /** Augmented copies of the training excerpts (augmentExcerpts; default none). */
   augment?: Omit<AugmentOptions, 'seed'>;
   seed?: number;
@@ -54,7 +60,7 @@ export async function trainDetector(
 ): Promise<{ model: tf.LayersModel; history: EpochRecord[]; nExcerpts: number; positiveShare: number }> {
   checkOptions('trainDetector', options, ['perSong', 'balanced', 'width', 'batchNorm', 'dropout', 'epochs', 'batchSize', 'lr', 'lrSchedule', 'augment', 'seed', 'onEpoch', 'onStep']);
   const { perSong, balanced = true, width = 1, dropout = 0.5, epochs = 1, batchSize = 32, lr = 1e-3, lrSchedule = 'constant', augment, batchNorm = false, seed = 0 } = options;
-  if (lrSchedule !== 'constant' && lrSchedule !== 'cosine') throw new Error(`trainDetector: lrSchedule must be 'constant' or 'cosine', got ${lrSchedule}.`);
+  if (!['constant', 'cosine', 'exponential'].includes(lrSchedule)) throw new Error(`trainDetector: lrSchedule must be 'constant', 'cosine' or 'exponential', got ${lrSchedule}.`);
   const refs = balanced
     ? [0, 1].flatMap((label) => pickExcerpts(songs, { perSong: Math.ceil(perSong / 2), seed: seed + label, label: label as 0 | 1 }))
     : pickExcerpts(songs, { perSong, seed });
@@ -63,7 +69,8 @@ export async function trainDetector(
   const { x, y } = standardisedBatch(raw, labels, st);
   try {
     const model = singingVoiceCnn({ width, dropout, batchNorm, seed });
-    const schedule = lrSchedule === 'cosine' ? (e: number, E: number) => (lr * (1 + Math.cos((Math.PI * (e - 1)) / E))) / 2 : undefined;
+    const schedule = lrSchedule === 'cosine' ? (e: number, E: number) => (lr * (1 + Math.cos((Math.PI * (e - 1)) / E))) / 2
+      : lrSchedule === 'exponential' ? (e: number) => lr * AUTHORS_LR_DECAY ** (e - 1) : undefined;
     const r = await fit(model, { x, y }, { epochs, batchSize, lr, lrSchedule: schedule, loss: 'bce', seed, onEpoch: options.onEpoch, onStep: options.onStep });
     const positiveShare = labels.reduce((a, b) => a + b, 0) / labels.length;
     return { model, history: r.history, nExcerpts: labels.length, positiveShare };
