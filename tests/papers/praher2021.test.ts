@@ -554,3 +554,30 @@ test("trainDetector lrSchedule 'exponential': the authors' lr x 0.85 after every
   assertClose(await lrs('exponential'), [0.002, 0.002 * 0.85, 0.002 * 0.85 * 0.85], 1e-9);
   assertClose(await lrs('cosine'), [0.002, 0.002 * 0.75, 0.002 * 0.25], 1e-9);
 });
+
+test('pAdvMedians and howFarToTrust: medians pooled over both domains; the paragraph counts holds, excerpts and perturbations, says they are not independent; bad input is refused', () => {
+  const adv = (pAdv: number[], snrDb: number[]) => ({ refs: pAdv.map((_, i) => ({ song: 0, centre: 100 + i })), pAdv, snrDb }) as unknown as P2.Adversaries;
+  const study = {
+    adversaries: {
+      'no sing->sing': { wave: adv([0.9, 0.7], [40, 42]), spec: adv([0.6], [66]) },
+      'sing->no sing': { wave: adv([0.1], [38]), spec: adv([], []) },
+    },
+    spans: [{ domain: 'wave' }, { domain: 'spec' }],
+  } as unknown as P2.VeracityStudy;
+  const pm = P2.pAdvMedians(study);
+  assert.equal(pm['no sing->sing'], 0.7);
+  assert.equal(pm['sing->no sing'], 0.1);
+  assert.ok(Number.isNaN(P2.pAdvMedians({ adversaries: { ...study.adversaries, 'sing->no sing': { wave: adv([], []), spec: adv([], []) } } })['sing->no sing']));
+  const claim = (verdict: 'holds' | 'not shown') => ({ claim: 'c', paper: 'p', ours: 'o', criterion: 'k', verdict });
+  const cfg = P2.config('demo');
+  const text = P2.howFarToTrust(study, [claim('holds'), claim('not shown'), claim('holds')], cfg, { testSongs: 1, trainSongs: 3, detectorError: 0.188 });
+  assert.match(text, /2 of 3 rows hold at scale \*demo\*/);
+  assert.match(text, /on 4 adversarial excerpts from 1 test song/);
+  assert.match(text, /not independent samples: they are overlapping windows of 1 waveform and 1 spectrogram perturbation\(s\), one per attacked 200-frame span/);
+  assert.match(text, /18\.8 % vs 11\.5 %/);
+  assert.match(text, /median SNR of our waveform adversaries: 40\.0 dB/);
+  assert.match(text, /no sing->sing 0\.70, sing->no sing 0\.10/);
+  assert.throws(() => P2.howFarToTrust(study, [], cfg, { testSongs: 1, trainSongs: 3, detectorError: 0.2 }), /howFarToTrust: no claim rows/);
+  assert.throws(() => P2.howFarToTrust(study, [claim('holds')], cfg, { testSongs: 1.5, trainSongs: 3, detectorError: 0.2 }), /howFarToTrust: testSongs must be a whole number/);
+  assert.throws(() => P2.howFarToTrust(study, [claim('holds')], cfg, { testSongs: 1, trainSongs: 3, detectorError: 0.2, extra: 1 } as never), /howFarToTrust/);
+});

@@ -30,6 +30,7 @@ export { drawShape, shapeMask, SHAPES } from './drawShape';
 export type { DrawOptions, ShapeKind } from './drawShape';
 export { table1, table2, curveRows, pooledCurve, claims, marginVerdict, MARGIN, MIN_ADVERSARIES, MIN_GROUP } from './summaries';
 export type { VeracitySets, ClaimInputs } from './summaries';
+export { pAdvMedians, howFarToTrust } from './trustNote';
 export { veracityStudy, subsetStudy, fidelityByCorrectness, plantedStudy, horseStudy } from './studies';
 export type { VeracityStudy, SpanRow, SubsetRow, PlantedRow, HorseRow } from './studies';
 export { attackSong, pickAdversaries, chooseSpans, framePSing, disposeSongAttack } from './songAttack';
