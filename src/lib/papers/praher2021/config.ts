@@ -104,7 +104,7 @@ export function config(s: Scale = currentScale()): P2Config {
         detector: { width: 0.125, perSong: 400, epochs: 4, batchSize: 16, lr: 2e-3, dropout: 0.2, testPerSong: 600, batchNorm: true },
         // a 200-frame span (2.9 s, 86 decided frames) of the test song instead of the whole song; at most 300 steps (paper 1000):
         // a 1000-step spectrogram attack ends where the 300-step one does (0.907 of the frames flipped; during the run the share is
-        // 0.907 at step 50 and 0.930 from step 200 on), at 3.3 times the cost;
+        // 0.907 at step 50 and 0.930 from step 200 on) after 3.3 times the steps (742 s on a loaded machine);
         // 8 excerpts per direction and attack, so each Table 1 row reaches the claims' minimum (MIN_ADVERSARIES)
         attack: { spanFrames: 200, spansPerSong: 1, decisionStride: 5, perSong: 8, candidatesPerSong: 80, steps: 300, lr: 3e-4, clip: 0.01, c: 2, batchSize: 64 },
         // Fig. 3 on every drawn adversary (8 per setting, as attack.perSong), the authors' "all"
